@@ -1,0 +1,50 @@
+# endorse: everyday commands. `make help` lists them.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app wsgi
+CATALOGS := endorse/translations
+
+.DEFAULT_GOAL := help
+.PHONY: help setup run test lint fmt migrate translations translations-update
+
+help:  ## list the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 22
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+setup: $(VENV)/.installed translations  ## install everything into .venv
+
+translations: $(VENV)/.installed  ## compile the message catalogs
+	$(BIN)/pybabel compile -d $(CATALOGS)
+
+translations-update: $(VENV)/.installed  ## extract new strings into the catalogs
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		--project endorse -o $(CATALOGS)/messages.pot .
+	$(BIN)/pybabel update -i $(CATALOGS)/messages.pot -d $(CATALOGS) --no-fuzzy-matching
+
+run: setup  ## set up and run on SQLite with demo content (prints a moderator login)
+	$(FLASK) --debug db upgrade
+	$(FLASK) --debug endorse demo
+	$(FLASK) --debug run
+
+test: setup  ## set up and run lint and the whole test suite
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+lint: setup  ## ruff check and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: setup  ## format the code
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+migrate: setup  ## write a migration for model changes: make migrate m="what changed"
+	$(FLASK) --debug db migrate -m "$(m)"

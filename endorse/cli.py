@@ -1,0 +1,169 @@
+"""``flask endorse ...``: moderation and upkeep from the command line."""
+
+from __future__ import annotations
+
+import signal
+import sys
+import time
+from collections.abc import Callable
+from types import FrameType
+
+import click
+from email_validator import EmailNotValidError, validate_email
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from . import counts, demo, operations
+from .database import write_transaction
+from .errors import DomainError
+from .extensions import db
+from .mail import outbox
+from .models import Endorsement, Role, State, User
+
+MIN_PASSWORD = 12
+
+
+@click.group("endorse")
+def endorse_cli() -> None:
+    """Moderate endorsements and run the mail outbox."""
+
+
+def _actor(moderator_email: str | None) -> operations.Actor:
+    if not moderator_email:
+        return operations.SYSTEM
+    user = db.session.scalar(select(User).where(User.email == moderator_email.lower()))
+    if user is None or not user.active:
+        raise click.ClickException(f"no active moderator account {moderator_email}")
+    return operations.Actor.moderator(user.id)
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if len(password) < MIN_PASSWORD:
+        raise click.ClickException(f"the password needs at least {MIN_PASSWORD} characters")
+    return password
+
+
+@endorse_cli.command("create-user")
+@click.argument("email")
+@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.MODERATOR.value,
+              show_default=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@with_appcontext
+def create_user(email: str, role: str, password_stdin: bool) -> None:
+    """Create a moderator account (the password is asked for, never passed as an argument)."""
+    try:
+        address = validate_email(email, check_deliverability=False).normalized.lower()
+    except EmailNotValidError as exc:
+        raise click.ClickException(f"not a valid email address: {exc}") from exc
+    password = _read_password(password_stdin)
+    with write_transaction():
+        if db.session.scalar(select(User.id).where(User.email == address)):
+            raise click.ClickException(f"an account for {address} exists already")
+        user = User(email=address, role=Role(role))
+        user.set_password(password)
+        db.session.add(user)
+    click.echo(f"Created {role} {address}")
+
+
+@endorse_cli.command("list")
+@click.option("--state", type=click.Choice([s.value for s in State]), default=State.VERIFIED.value,
+              show_default=True)
+@with_appcontext
+def list_endorsements(state: str) -> None:
+    """List endorsements in a state, oldest first, with duplicate hints."""
+    entries = db.session.scalars(
+        select(Endorsement).where(Endorsement.state == State(state)).order_by(Endorsement.id)
+    ).all()
+    for entry in entries:
+        duplicate = entry.duplicate_of_id
+        hint = f"  [possible duplicate of #{duplicate}]" if duplicate else ""
+        click.echo(
+            f"#{entry.id}  {entry.name} ({entry.category.value}, {entry.city}, "
+            f"{entry.region.value})  {entry.contact_name} <{entry.contact_email}>{hint}"
+        )
+    click.echo(f"{len(entries)} {state}")
+
+
+def _decide(decide: Callable[..., bool], done: str, endorsement_id: int,
+            moderator: str | None, **kwargs: str) -> None:
+    try:
+        changed = decide(endorsement_id, _actor(moderator), **kwargs)
+    except DomainError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"#{endorsement_id} {done}" if changed else f"#{endorsement_id} unchanged")
+
+
+@endorse_cli.command("approve")
+@click.argument("endorsement_id", type=int)
+@click.option("--moderator", help="Your account's email, for the audit trail.")
+@with_appcontext
+def approve(endorsement_id: int, moderator: str | None) -> None:
+    """Publish a verified endorsement."""
+    _decide(operations.approve, "approved", endorsement_id, moderator)
+
+
+@endorse_cli.command("reject")
+@click.argument("endorsement_id", type=int)
+@click.option("--reason", required=True, help="Why, for the audit trail.")
+@click.option("--moderator", help="Your account's email, for the audit trail.")
+@with_appcontext
+def reject(endorsement_id: int, reason: str, moderator: str | None) -> None:
+    """Refuse a verified endorsement."""
+    _decide(operations.reject, "rejected", endorsement_id, moderator, reason=reason)
+
+
+@endorse_cli.command("send-mail")
+@with_appcontext
+def send_mail() -> None:
+    """Deliver the mails that are due, once."""
+    report = outbox.deliver()
+    click.echo(f"sent {len(report.sent)}, to retry {len(report.failed)}, "
+               f"given up {len(report.given_up)}, pending {outbox.pending_count()}")
+
+
+@endorse_cli.command("mail-worker")
+@click.option("--interval", default=2.0, show_default=True, help="Seconds between polls.")
+@with_appcontext
+def mail_worker(interval: float) -> None:
+    """Deliver mail as it becomes due, until stopped (SIGTERM or Ctrl-C)."""
+    stopping = False
+
+    def _stop(_signum: int, _frame: FrameType | None) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    click.echo("mail worker started")
+    while not stopping:
+        report = outbox.deliver()
+        db.session.remove()
+        if report.sent or report.failed or report.given_up:
+            click.echo(f"sent {len(report.sent)}, to retry {len(report.failed)}, "
+                       f"given up {len(report.given_up)}")
+        else:
+            time.sleep(interval)
+    click.echo("mail worker stopped")
+
+
+@endorse_cli.command("recount")
+@with_appcontext
+def recount() -> None:
+    """Rebuild the public count from the endorsements."""
+    with write_transaction():
+        snapshot = counts.recount()
+    click.echo(f"{snapshot.organisations} organisations")
+
+
+@endorse_cli.command("demo")
+@with_appcontext
+def load_demo() -> None:
+    """Load demo supporters (once) and print a moderator login with a fresh password."""
+    added = demo.load_supporters()
+    email, password = demo.reset_moderator()
+    click.echo(f"Demo supporters added: {added}")
+    click.echo(f"Moderator login: {email} / {password}")

@@ -1,0 +1,134 @@
+"""Defaults and ``ENDORSE_*`` environment variables, validated before the app starts."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Flask
+
+from .errors import ConfigError
+
+LANGUAGES = ("en", "fr", "nl")
+
+DEFAULTS: dict[str, Any] = {
+    "SECRET_KEY": None,
+    "SECRET_KEY_FALLBACKS": [],
+    "DATABASE_URL": None,  # None: a SQLite file in the instance folder
+    "MAIL_URL": "console:",
+    "MAIL_FROM": "You don't lock up a child <noreply@localhost>",
+    "BASE_URL": "http://127.0.0.1:5000",
+    "VERIFY_MAX_AGE": 7 * 24 * 3600,  # seconds a confirmation link stays valid
+    "MAILS_PER_KIND": 5,  # at most this many mails of one kind to one endorsement
+    "MAIL_MAX_ATTEMPTS": 8,
+    "MAIL_BACKOFF_SECONDS": 30,  # first retry delay; doubles with each attempt
+    "MAIL_LEASE_SECONDS": 300,  # a claimed mail returns to the queue after this
+    "MAIL_TIMEOUT_SECONDS": 20,
+    "EMAIL_CHECK_DELIVERABILITY": False,  # DNS look-ups on sign-up; needs network
+    "CONSENT_VERSION": "2026-11-28",  # bump when the consent text changes
+    "SQLITE_BUSY_TIMEOUT": 30,  # seconds a writer waits for the SQLite lock
+    "SUPPORTERS_PER_PAGE": 100,
+    "MAX_CONTENT_LENGTH": 1024 * 1024,  # bytes in one request body
+    "BABEL_DEFAULT_LOCALE": "en",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session cookie
+}
+
+_WEAK_KEYS = {"", "dev", "secret", "change-me", "changeme"}
+_MIN_KEY_LENGTH = 24
+
+
+def load(app: Flask, overrides: dict[str, Any] | None) -> None:
+    """Fill ``app.config`` from defaults, the environment and overrides, then check it."""
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_prefixed_env("ENDORSE")
+    if overrides:
+        app.config.from_mapping(overrides)
+    _settle(app)
+
+
+def _settle(app: Flask) -> None:
+    cfg = app.config
+    production = not (app.debug or app.testing)
+    cfg["SECRET_KEY"] = _secret_key(app, production)
+    cfg["SECRET_KEY_FALLBACKS"] = _as_list(cfg["SECRET_KEY_FALLBACKS"])
+    if production:
+        cfg["SESSION_COOKIE_SECURE"] = True
+
+    url = cfg["DATABASE_URL"] or f"sqlite:///{Path(app.instance_path) / 'endorse.sqlite'}"
+    cfg["SQLALCHEMY_DATABASE_URI"] = _driver_url(url)
+    cfg["SQLALCHEMY_ENGINE_OPTIONS"] = _engine_options(cfg["SQLALCHEMY_DATABASE_URI"], cfg)
+
+    for key in ("VERIFY_MAX_AGE", "MAILS_PER_KIND", "MAIL_MAX_ATTEMPTS", "MAIL_BACKOFF_SECONDS",
+                "MAIL_LEASE_SECONDS", "MAIL_TIMEOUT_SECONDS", "SQLITE_BUSY_TIMEOUT",
+                "SUPPORTERS_PER_PAGE"):
+        cfg[key] = _positive_int(key, cfg[key])
+
+    base = urlsplit(str(cfg["BASE_URL"]))
+    if base.scheme not in ("http", "https") or not base.netloc:
+        raise ConfigError(f"ENDORSE_BASE_URL must be an http(s) URL, not {cfg['BASE_URL']!r}")
+    cfg["BASE_URL"] = str(cfg["BASE_URL"]).rstrip("/")
+
+    mail = urlsplit(str(cfg["MAIL_URL"]))
+    if mail.scheme not in ("console", "smtp", "smtps"):
+        raise ConfigError("ENDORSE_MAIL_URL must start with console:, smtp:// or smtps://")
+
+
+def _secret_key(app: Flask, production: bool) -> str:
+    key = app.config["SECRET_KEY"]
+    if key and str(key) not in _WEAK_KEYS and len(str(key)) >= _MIN_KEY_LENGTH:
+        return str(key)
+    if production:
+        raise ConfigError(
+            "ENDORSE_SECRET_KEY must be set to a random value of at least "
+            f"{_MIN_KEY_LENGTH} characters, e.g. python -c 'import secrets; "
+            "print(secrets.token_urlsafe(48))'"
+        )
+    # Debug and tests: a key kept in the instance folder, so links survive a restart.
+    path = Path(app.instance_path) / "dev-secret-key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _as_list(value: Any) -> list[str]:
+    if not value:
+        return []
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return [str(part) for part in value]
+
+
+def _positive_int(key: str, value: Any) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = 0
+    if number <= 0:
+        raise ConfigError(f"ENDORSE_{key} must be a positive whole number, not {value!r}")
+    return number
+
+
+def _driver_url(url: str) -> str:
+    """Let ``postgresql://`` URLs use psycopg 3, the driver we install."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _engine_options(url: str, cfg: Any) -> dict[str, Any]:
+    if url.startswith("sqlite"):
+        return {"connect_args": {"timeout": cfg["SQLITE_BUSY_TIMEOUT"]}}
+    return {"pool_pre_ping": True}
+
+
+def instance_path() -> str | None:
+    """The instance folder, from ``ENDORSE_INSTANCE_PATH`` when set."""
+    return os.environ.get("ENDORSE_INSTANCE_PATH") or None

@@ -1,0 +1,74 @@
+"""Demo content for a first run: plausible, fictional supporters and a moderator login."""
+
+from __future__ import annotations
+
+import secrets
+
+from sqlalchemy import func, select
+
+from . import operations
+from .database import write_transaction
+from .extensions import db
+from .models import Category, Endorsement, Region, Role, User
+
+DEMO_MODERATOR = "moderator@example.org"
+
+# Fictional organisations, in the three languages of the campaign.
+SUPPORTERS: list[tuple[str, Category, str, Region, str]] = [
+    ("Kinderrechtenhuis Gent vzw", Category.NGO, "Gent", Region.EAST_FLANDERS, "nl"),
+    ("Ligue bruxelloise pour l'enfance asbl", Category.NGO, "Bruxelles", Region.BRUSSELS, "fr"),
+    ("Jeugdhuis De Brug", Category.YOUTH, "Antwerpen", Region.ANTWERP, "nl"),
+    ("Collectif Accueil Liège", Category.NGO, "Liège", Region.LIEGE, "fr"),
+    ("Basisschool De Regenboog", Category.EDUCATION, "Hasselt", Region.LIMBURG, "nl"),
+    ("École fondamentale du Centre", Category.EDUCATION, "Namur", Region.NAMUR, "fr"),
+    ("Pediatric Care Network Belgium", Category.HEALTH, "Leuven", Region.FLEMISH_BRABANT, "en"),
+    ("Maison médicale des Marolles", Category.HEALTH, "Bruxelles", Region.BRUSSELS, "fr"),
+    ("Advocatencollectief Vreemdelingenrecht", Category.LEGAL, "Brugge", Region.WEST_FLANDERS,
+     "nl"),
+    ("Barreau solidaire du Hainaut", Category.LEGAL, "Mons", Region.HAINAUT, "fr"),
+    ("Protestantse Kerk Mechelen", Category.FAITH, "Mechelen", Region.ANTWERP, "nl"),
+    ("Communauté Saint-Martin", Category.FAITH, "Arlon", Region.LUXEMBOURG, "fr"),
+    ("Vakbond Onderwijs Limburg", Category.UNION, "Genk", Region.LIMBURG, "nl"),
+    ("Syndicat des travailleurs sociaux", Category.UNION, "Charleroi", Region.HAINAUT, "fr"),
+    ("Gemeente Zonnebeke", Category.LOCAL_AUTHORITY, "Zonnebeke", Region.WEST_FLANDERS, "nl"),
+    ("Commune de Rixensart", Category.LOCAL_AUTHORITY, "Rixensart", Region.WALLOON_BRABANT,
+     "fr"),
+    ("Centre for Migration and Childhood Studies", Category.RESEARCH, "Brussels",
+     Region.BRUSSELS, "en"),
+    ("Onderzoeksgroep Kind en Samenleving", Category.RESEARCH, "Gent", Region.EAST_FLANDERS,
+     "nl"),
+    ("Boekhandel Het Open Boek", Category.COMPANY, "Leuven", Region.FLEMISH_BRABANT, "nl"),
+    ("Coopérative Le Pain Partagé", Category.COMPANY, "Wavre", Region.WALLOON_BRABANT, "fr"),
+    ("Scouts et Guides de Namur", Category.YOUTH, "Namur", Region.NAMUR, "fr"),
+    ("European Families Without Borders", Category.NGO, "Amsterdam", Region.ABROAD, "en"),
+    ("Theatergezelschap Zonder Muren", Category.OTHER, "Kortrijk", Region.WEST_FLANDERS, "nl"),
+    ("Atelier d'écriture Plume Libre", Category.OTHER, "Liège", Region.LIEGE, "fr"),
+]
+
+
+def load_supporters() -> int:
+    """Add the demo supporters to an empty database; returns how many were added."""
+    if db.session.scalar(select(func.count()).select_from(Endorsement)):
+        return 0
+    for index, (name, category, city, region, language) in enumerate(SUPPORTERS):
+        submission = operations.Submission(
+            name=name, category=category, city=city, region=region,
+            contact_name=f"Demo contact {index + 1}",
+            contact_email=f"contact{index + 1}@demo.example.org",
+            language=language, consent_publish=True,
+        )
+        operations.add_published(submission, operations.SYSTEM, "demo content")
+    return len(SUPPORTERS)
+
+
+def reset_moderator() -> tuple[str, str]:
+    """Create the demo admin, or give it a fresh password; returns the login."""
+    password = secrets.token_urlsafe(12)
+    with write_transaction():
+        user = db.session.scalar(select(User).where(User.email == DEMO_MODERATOR))
+        if user is None:
+            user = User(email=DEMO_MODERATOR, role=Role.ADMIN)
+            db.session.add(user)
+        user.set_password(password)
+        user.session_version = (user.session_version or 0) + 1
+    return DEMO_MODERATOR, password

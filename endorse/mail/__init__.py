@@ -1,0 +1,1 @@
+"""Mail: the outbox, its delivery, and the message builders."""

@@ -1,0 +1,45 @@
+"""One function per email: each renders its .txt and .html templates in the signer's language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from ..models import Endorsement
+from ..tokens import Purpose, make_token
+from ..urls import external_url
+
+
+@dataclass(frozen=True)
+class Draft:
+    subject: str
+    text: str
+    html: str
+
+
+def _render(name: str, language: str, subject: str, **context: object) -> Draft:
+    with force_locale(language):
+        return Draft(
+            subject=str(subject),
+            text=render_template(f"emails/{name}.txt", lang=language, **context),
+            html=render_template(f"emails/{name}.html", lang=language, **context),
+        )
+
+
+def confirmation(entry: Endorsement) -> Draft:
+    token = make_token(Purpose.CONFIRM, entry.id, entry.token_nonce)
+    link = external_url("public.confirm", lang=entry.language, token=token)
+    days = current_app.config["VERIFY_MAX_AGE"] // 86400
+    with force_locale(entry.language):
+        subject = _("Please confirm your organisation's endorsement")
+    return _render("confirm", entry.language, subject, entry=entry, link=link, days=days)
+
+
+def already_confirmed(entry: Endorsement) -> Draft:
+    link = external_url("public.supporters", lang=entry.language)
+    with force_locale(entry.language):
+        subject = _("Your organisation's endorsement is already confirmed")
+    return _render("already_confirmed", entry.language, subject, entry=entry, link=link)

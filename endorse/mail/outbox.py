@@ -1,0 +1,193 @@
+"""Writing mail to the outbox and delivering it, with retries, at most once per claim.
+
+A request writes its message in the same transaction as the change that caused it, so
+a mail exists exactly when the change does. Delivery happens after the response (or in
+``flask endorse send-mail`` / ``mail-worker``): a sender claims due rows, sends them,
+and marks each sent or schedules a retry with exponential backoff. PostgreSQL claims
+with ``FOR UPDATE SKIP LOCKED``; SQLite's single writer makes the claim exclusive.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
+
+from flask import Flask, after_this_request, current_app, has_request_context
+from flask.typing import ResponseReturnValue
+from sqlalchemy import func, or_, select
+
+from ..database import write_transaction
+from ..extensions import db
+from ..models import Endorsement, MailKind, MailStatus, OutboxMessage
+from ..models.types import utcnow
+from .messages import Draft
+from .transport import open_sender
+
+log = logging.getLogger(__name__)
+
+
+def enqueue(entry: Endorsement, kind: MailKind, draft: Draft) -> OutboxMessage | None:
+    """Add a mail to ``entry``'s contact, unless it already had its share of this kind.
+
+    Call inside a write transaction that holds ``entry``; returns None when capped.
+    """
+    if entry.contact_email is None:
+        return None
+    sent_before = db.session.scalar(
+        select(func.count()).select_from(OutboxMessage).where(
+            OutboxMessage.endorsement_id == entry.id, OutboxMessage.kind == kind
+        )
+    )
+    if (sent_before or 0) >= current_app.config["MAILS_PER_KIND"]:
+        log.info("mail %s to endorsement %s capped", kind, entry.id)
+        return None
+    message = OutboxMessage(
+        endorsement_id=entry.id, kind=kind, recipient=entry.contact_email,
+        subject=draft.subject, body_text=draft.text, body_html=draft.html,
+    )
+    db.session.add(message)
+    return message
+
+
+def deliver_after_response(message_ids: Iterable[int]) -> None:
+    """Try to send these mails once the response has gone out, so SMTP never delays it."""
+    ids = list(message_ids)
+    if not ids or not has_request_context():
+        return
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+
+    @after_this_request
+    def _hook(response: ResponseReturnValue) -> ResponseReturnValue:
+        response.call_on_close(lambda: _deliver_in_context(app, ids))  # type: ignore[union-attr]
+        return response
+
+
+def _deliver_in_context(app: Flask, ids: list[int]) -> None:
+    with app.app_context():
+        try:
+            deliver(ids)
+        except Exception:  # the worker will retry; the response has long gone
+            log.exception("delivery after response failed")
+
+
+@dataclass
+class Report:
+    sent: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)  # will be retried
+    given_up: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Claimed:
+    id: int
+    recipient: str
+    subject: str
+    body_text: str
+    body_html: str
+    created_at: datetime
+    attempts: int
+
+
+def deliver(message_ids: Iterable[int] | None = None, limit: int = 100) -> Report:
+    """Send due mails (only ``message_ids`` when given); never raises for a failed send."""
+    report = Report()
+    claimed = _claim(None if message_ids is None else list(message_ids), limit)
+    if not claimed:
+        return report
+    errors: dict[int, str] = {}
+    try:
+        with open_sender() as send:
+            for message in claimed:
+                try:
+                    send(_email(message))
+                except Exception as exc:  # one refused recipient must not stop the rest
+                    errors[message.id] = f"{type(exc).__name__}: {exc}"
+    except Exception as exc:  # the server could not be reached at all
+        for message in claimed:
+            errors.setdefault(message.id, f"{type(exc).__name__}: {exc}")
+    _settle(claimed, errors, report)
+    return report
+
+
+def _claim(ids: list[int] | None, limit: int) -> list[_Claimed]:
+    now = utcnow()
+    lease = timedelta(seconds=current_app.config["MAIL_LEASE_SECONDS"])
+    query = (
+        select(OutboxMessage)
+        .where(
+            or_(
+                (OutboxMessage.status == MailStatus.PENDING)
+                & (OutboxMessage.next_attempt_at <= now),
+                (OutboxMessage.status == MailStatus.SENDING) & (OutboxMessage.locked_until < now),
+            )
+        )
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    if ids is not None:
+        query = query.where(OutboxMessage.id.in_(ids))
+    with write_transaction() as session:
+        rows = list(session.scalars(query))
+        for row in rows:
+            row.status = MailStatus.SENDING
+            row.locked_until = now + lease
+            row.attempts += 1
+        claimed = [
+            _Claimed(row.id, row.recipient, row.subject, row.body_text, row.body_html,
+                     row.created_at, row.attempts)
+            for row in rows
+        ]
+    return claimed
+
+
+def _settle(claimed: list[_Claimed], errors: dict[int, str], report: Report) -> None:
+    cfg = current_app.config
+    now = utcnow()
+    with write_transaction() as session:
+        rows = session.scalars(
+            select(OutboxMessage).where(OutboxMessage.id.in_([m.id for m in claimed]))
+        )
+        for row in rows:
+            row.locked_until = None
+            if row.id not in errors:
+                row.status, row.sent_at, row.last_error = MailStatus.SENT, now, None
+                report.sent.append(row.id)
+            elif row.attempts >= cfg["MAIL_MAX_ATTEMPTS"]:
+                row.status, row.last_error = MailStatus.FAILED, errors[row.id][:2000]
+                report.given_up.append(row.id)
+            else:
+                delay = cfg["MAIL_BACKOFF_SECONDS"] * 2 ** (row.attempts - 1)
+                row.status, row.last_error = MailStatus.PENDING, errors[row.id][:2000]
+                row.next_attempt_at = now + timedelta(seconds=delay)
+                report.failed.append(row.id)
+    for message_id, error in errors.items():
+        log.warning("mail %s not sent: %s", message_id, error)
+
+
+def _email(message: _Claimed) -> EmailMessage:
+    sender = current_app.config["MAIL_FROM"]
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
+    email = EmailMessage()
+    email["From"] = sender
+    email["To"] = message.recipient
+    email["Subject"] = message.subject
+    email["Date"] = format_datetime(utcnow())
+    # Stable per outbox row: a retried mail carries the same id, so inboxes can de-duplicate.
+    email["Message-ID"] = f"<endorse-{message.id}-{int(message.created_at.timestamp())}@{domain}>"
+    email["Auto-Submitted"] = "auto-generated"
+    email.set_content(message.body_text)
+    email.add_alternative(message.body_html, subtype="html")
+    return email
+
+
+def pending_count() -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(OutboxMessage).where(
+            OutboxMessage.status.in_([MailStatus.PENDING, MailStatus.SENDING])
+        )
+    ) or 0

@@ -1,0 +1,66 @@
+"""Where mail goes: an SMTP server, or the console and a folder for local development."""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from email.message import EmailMessage
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from flask import current_app
+
+Send = Callable[[EmailMessage], None]
+
+
+@contextmanager
+def open_sender() -> Iterator[Send]:
+    """A ``send`` function for the configured ENDORSE_MAIL_URL, its connection opened once."""
+    url = urlsplit(current_app.config["MAIL_URL"])
+    if url.scheme == "console":
+        yield _console_sender(Path(current_app.instance_path) / "mail")
+        return
+    timeout = current_app.config["MAIL_TIMEOUT_SECONDS"]
+    with _smtp_connection(url.scheme, url.hostname or "localhost", url.port, timeout) as smtp:
+        query = parse_qs(url.query)
+        if url.scheme == "smtp" and query.get("starttls", ["0"])[0] in ("1", "true", "yes"):
+            smtp.starttls(context=ssl.create_default_context())
+        if url.username:
+            smtp.login(unquote(url.username), unquote(url.password or ""))
+        yield smtp.send_message
+
+
+@contextmanager
+def _smtp_connection(
+    scheme: str, host: str, port: int | None, timeout: int
+) -> Iterator[smtplib.SMTP]:
+    if scheme == "smtps":
+        smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+            host, port or 465, timeout=timeout, context=ssl.create_default_context()
+        )
+    else:
+        smtp = smtplib.SMTP(host, port or 25, timeout=timeout)
+    try:
+        yield smtp
+    finally:
+        try:
+            smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            smtp.close()
+
+
+def _console_sender(folder: Path) -> Send:
+    def send(message: EmailMessage) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        name = message["Message-ID"].strip("<>").split("@")[0]
+        path = folder / f"{name}.eml"
+        path.write_bytes(bytes(message))
+        text = message.get_body(("plain",))
+        current_app.logger.info(
+            "Mail to %s: %s\n%s\n(saved as %s)",
+            message["To"], message["Subject"], text.get_content() if text else "", path,
+        )
+
+    return send

@@ -1,0 +1,28 @@
+"""Typed models and the domain's fixed vocabularies."""
+
+from .audit import ActorKind, AuditEvent
+from .choices import Area, Category, Region
+from .counts import PublicCount
+from .endorsement import Endorsement
+from .outbox import MailKind, MailStatus, OutboxMessage
+from .states import LIVE_STATES, PUBLIC_STATES, IllegalTransition, State
+from .user import Role, User
+
+__all__ = [
+    "LIVE_STATES",
+    "PUBLIC_STATES",
+    "ActorKind",
+    "Area",
+    "AuditEvent",
+    "Category",
+    "Endorsement",
+    "IllegalTransition",
+    "MailKind",
+    "MailStatus",
+    "OutboxMessage",
+    "PublicCount",
+    "Region",
+    "Role",
+    "State",
+    "User",
+]

@@ -1,0 +1,34 @@
+"""The audit trail: one record per state change, kept free of personal data."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .states import State
+from .types import UTCDateTime, enum_type, utcnow
+
+
+class ActorKind(StrEnum):
+    SIGNER = "signer"
+    MODERATOR = "moderator"
+    SYSTEM = "system"
+
+
+class AuditEvent(db.Model):
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # By id only, with no foreign key: purging an endorsement must not break the trail.
+    endorsement_id: Mapped[int] = mapped_column(index=True)
+    actor_kind: Mapped[ActorKind] = mapped_column(enum_type(ActorKind))
+    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(32))
+    from_state: Mapped[State | None] = mapped_column(enum_type(State))
+    to_state: Mapped[State | None] = mapped_column(enum_type(State))
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

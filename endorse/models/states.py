@@ -1,0 +1,65 @@
+"""The life of an endorsement: its states and the only transitions allowed between them."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+
+from ..errors import DomainError
+
+
+class State(StrEnum):
+    UNVERIFIED = "unverified"  # signed, email not yet confirmed
+    VERIFIED = "verified"  # email confirmed, awaiting a moderator
+    APPROVED = "approved"  # public and counted
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def label(self) -> LazyString:
+        """Translated when shown, in the language of the page or mail."""
+        return _LABELS[self]
+
+
+_LABELS = {
+    State.UNVERIFIED: _l("Waiting for email confirmation"),
+    State.VERIFIED: _l("Awaiting review"),
+    State.APPROVED: _l("Published"),
+    State.REJECTED: _l("Rejected"),
+    State.WITHDRAWN: _l("Withdrawn"),
+}
+
+#: States that block a twin from the same email for the same organisation.
+LIVE_STATES = frozenset({State.UNVERIFIED, State.VERIFIED, State.APPROVED})
+#: States shown to the public and counted.
+PUBLIC_STATES = frozenset({State.APPROVED})
+
+ALLOWED: dict[State, frozenset[State]] = {
+    State.UNVERIFIED: frozenset({State.VERIFIED, State.WITHDRAWN}),
+    State.VERIFIED: frozenset({State.APPROVED, State.REJECTED, State.WITHDRAWN}),
+    State.APPROVED: frozenset({State.WITHDRAWN}),
+    State.REJECTED: frozenset({State.WITHDRAWN}),
+    State.WITHDRAWN: frozenset(),
+}
+
+
+class IllegalTransition(DomainError):
+    def __init__(self, source: State, target: State) -> None:
+        super().__init__(f"an endorsement cannot go from {source} to {target}")
+        self.source = source
+        self.target = target
+
+
+def needs_transition(source: State, target: State) -> bool:
+    """Whether moving ``source`` to ``target`` changes anything.
+
+    Asking for the state an endorsement is already in is not an error (confirming
+    twice, two moderators approving at once): it is simply nothing to do.
+    """
+    if source == target:
+        return False
+    if target not in ALLOWED[source]:
+        raise IllegalTransition(source, target)
+    return True

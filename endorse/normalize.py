@@ -1,0 +1,37 @@
+"""Fold organisation names so that spellings of the same organisation compare equal."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Legal forms in Belgium, its neighbours and English, as they stand before or after a name.
+LEGAL_FORMS = frozenset({
+    "asbl", "aisbl", "vzw", "ivzw", "ngo", "ong", "vog", "ev",
+    "sa", "nv", "srl", "sprl", "bv", "bvba", "sc", "scrl", "cv", "cvba", "vof", "snc",
+    "ltd", "inc", "llc", "plc", "gmbh", "ag", "sas", "sarl",
+})
+
+_DOTS = re.compile(r"(?<=\w)\.(?=\w)|(?<=\w)\.$|(?<=\w)\.(?=\s)")
+_NOT_WORD = re.compile(r"[^\w]+")
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip accents and punctuation, and collapse spacing."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    plain = _DOTS.sub("", plain)  # "a.s.b.l." -> "asbl", "St.Gilles" -> "stgilles"
+    return " ".join(_NOT_WORD.sub(" ", plain).replace("_", " ").split())
+
+
+def normalize_name(name: str) -> str:
+    """The key for duplicate detection: the folded name without leading or trailing legal forms.
+
+    A name that is nothing but a legal form keeps it, so it never folds to "".
+    """
+    words = fold(name).split()
+    while len(words) > 1 and words[-1] in LEGAL_FORMS:
+        words.pop()
+    while len(words) > 1 and words[0] in LEGAL_FORMS:
+        words.pop(0)
+    return " ".join(words)

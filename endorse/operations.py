@@ -1,0 +1,264 @@
+"""Everything that changes an endorsement: one transaction each, with its audit record and mail.
+
+Views and CLI commands call these functions; nothing else writes endorsements.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from . import counts
+from .database import write_transaction
+from .errors import DomainError, NotFound
+from .extensions import db
+from .mail import messages
+from .mail.outbox import deliver_after_response, enqueue
+from .models import (
+    LIVE_STATES,
+    ActorKind,
+    AuditEvent,
+    Category,
+    Endorsement,
+    MailKind,
+    OutboxMessage,
+    Region,
+    State,
+)
+from .models.states import needs_transition
+from .models.types import utcnow
+from .normalize import normalize_name
+from .tokens import Purpose, TokenUsed, new_nonce, nonce_matches, read_token
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who caused a change, as the audit trail records it."""
+
+    kind: ActorKind
+    user_id: int | None = None
+
+    @classmethod
+    def moderator(cls, user_id: int) -> Actor:
+        return cls(ActorKind.MODERATOR, user_id)
+
+
+SIGNER = Actor(ActorKind.SIGNER)
+SYSTEM = Actor(ActorKind.SYSTEM)
+
+
+class ConsentMissing(DomainError):
+    """An organisation's name is published only with its explicit consent."""
+
+
+@dataclass(frozen=True)
+class Submission:
+    """What a signer submits, already validated and cleaned by the form."""
+
+    name: str
+    category: Category
+    city: str
+    region: Region
+    contact_name: str
+    contact_email: str
+    language: str
+    consent_publish: bool
+    website: str | None = None
+    contact_role: str | None = None
+    statement: str | None = None
+    news_opt_in: bool = False
+
+
+def sign(submission: Submission) -> None:
+    """Store a signature and queue its confirmation mail.
+
+    The same email signing the same organisation again gets the link again (or a note
+    that it is already confirmed) instead of a twin. The caller learns nothing of which
+    happened, so the page it shows cannot reveal who has signed.
+    """
+    if not submission.consent_publish:
+        raise ConsentMissing("consent to publish the organisation's name is required")
+    normalized = normalize_name(submission.name)
+    for attempt in (1, 2):
+        try:
+            with write_transaction():
+                twin = db.session.scalar(
+                    select(Endorsement)
+                    .where(
+                        Endorsement.contact_email == submission.contact_email,
+                        Endorsement.normalized_name == normalized,
+                        Endorsement.state.in_(LIVE_STATES),
+                    )
+                    .with_for_update()
+                )
+                mail = _send_again(twin) if twin else _create(submission, normalized)
+                mail_id = _flushed_id(mail)
+            break
+        except IntegrityError:
+            # A concurrent request stored the same signature first; now it is a twin.
+            if attempt == 2:
+                raise
+    deliver_after_response([mail_id] if mail_id else [])
+
+
+def _create(submission: Submission, normalized: str) -> OutboxMessage | None:
+    entry = _create_entry(submission, normalized, SIGNER)
+    return enqueue(entry, MailKind.CONFIRM, messages.confirmation(entry))
+
+
+def _create_entry(submission: Submission, normalized: str, actor: Actor) -> Endorsement:
+    now = utcnow()
+    duplicate_of = db.session.scalar(
+        select(Endorsement.id)
+        .where(Endorsement.normalized_name == normalized, Endorsement.state.in_(LIVE_STATES))
+        .order_by(Endorsement.id)
+        .limit(1)
+    )
+    entry = Endorsement(
+        name=submission.name,
+        normalized_name=normalized,
+        category=submission.category,
+        city=submission.city,
+        region=submission.region,
+        website=submission.website,
+        statement=submission.statement,
+        language=submission.language,
+        contact_name=submission.contact_name,
+        contact_email=submission.contact_email,
+        contact_role=submission.contact_role,
+        consent_publish=True,
+        consent_version=current_app.config["CONSENT_VERSION"],
+        consent_at=now,
+        news_opt_in=submission.news_opt_in,
+        state=State.UNVERIFIED,
+        duplicate_of_id=duplicate_of,
+        token_nonce=new_nonce(),
+        created_at=now,
+    )
+    db.session.add(entry)
+    db.session.flush()
+    _audit(entry, actor, "signed", None, State.UNVERIFIED)
+    return entry
+
+
+def _send_again(entry: Endorsement) -> OutboxMessage | None:
+    if entry.state == State.UNVERIFIED:
+        return enqueue(entry, MailKind.CONFIRM, messages.confirmation(entry))
+    return enqueue(entry, MailKind.ALREADY_CONFIRMED, messages.already_confirmed(entry))
+
+
+def _flushed_id(message: OutboxMessage | None) -> int | None:
+    if message is None:
+        return None
+    db.session.flush()
+    return message.id
+
+
+def resend_confirmation(email: str) -> None:
+    """Send a fresh link for every unconfirmed endorsement of ``email``; silent otherwise."""
+    with write_transaction():
+        entries = db.session.scalars(
+            select(Endorsement)
+            .where(Endorsement.contact_email == email, Endorsement.state == State.UNVERIFIED)
+            .order_by(Endorsement.id)
+            .with_for_update()
+        ).all()
+        mails = [enqueue(entry, MailKind.CONFIRM, messages.confirmation(entry))
+                 for entry in entries]
+        ids = [mail_id for mail in mails if (mail_id := _flushed_id(mail))]
+    deliver_after_response(ids)
+
+
+def check_confirmation(token: str) -> Endorsement:
+    """The endorsement a confirmation link would confirm; raises a token error otherwise."""
+    return _confirmable(token, for_update=False)
+
+
+def confirm(token: str) -> int:
+    """Confirm the signer's email; the link then stops working. Returns the endorsement id."""
+    with write_transaction():
+        entry = _confirmable(token, for_update=True)
+        _transition(entry, State.VERIFIED, SIGNER)
+        entry.token_nonce = new_nonce()
+        return entry.id
+
+
+def _confirmable(token: str, *, for_update: bool) -> Endorsement:
+    endorsement_id, nonce = read_token(
+        Purpose.CONFIRM, token, current_app.config["VERIFY_MAX_AGE"]
+    )
+    entry = db.session.get(Endorsement, endorsement_id, with_for_update=for_update)
+    if entry is None or entry.state != State.UNVERIFIED:
+        raise TokenUsed()
+    if not nonce_matches(entry.token_nonce, nonce):
+        raise TokenUsed()
+    return entry
+
+
+def approve(endorsement_id: int, actor: Actor) -> bool:
+    """Publish a verified endorsement. False when it was already approved."""
+    return _decide(endorsement_id, State.APPROVED, actor, None)
+
+
+def reject(endorsement_id: int, actor: Actor, reason: str) -> bool:
+    """Refuse a verified endorsement, with the reason recorded. False when already rejected."""
+    return _decide(endorsement_id, State.REJECTED, actor, reason)
+
+
+def withdraw(endorsement_id: int, actor: Actor, reason: str | None = None) -> bool:
+    """Take an endorsement out of the list and the count, from any state."""
+    return _decide(endorsement_id, State.WITHDRAWN, actor, reason)
+
+
+def _decide(endorsement_id: int, target: State, actor: Actor, reason: str | None) -> bool:
+    with write_transaction():
+        entry = db.session.get(Endorsement, endorsement_id, with_for_update=True)
+        if entry is None:
+            raise NotFound(f"no endorsement #{endorsement_id}")
+        changed = _transition(entry, target, actor, reason)
+        if changed and target == State.REJECTED:
+            entry.rejection_reason = reason
+        return changed
+
+
+def _transition(entry: Endorsement, target: State, actor: Actor, reason: str | None = None) -> bool:
+    """Move ``entry`` to ``target``, with its timestamp, count and audit record."""
+    source = entry.state
+    if not needs_transition(source, target):
+        return False
+    entry.state = target
+    setattr(entry, Endorsement.STATE_TIMESTAMPS[target], utcnow())
+    counts.adjust(entry.category, source, target)
+    _audit(entry, actor, "transition", source, target, reason)
+    return True
+
+
+def _audit(
+    entry: Endorsement,
+    actor: Actor,
+    action: str,
+    source: State | None,
+    target: State | None,
+    reason: str | None = None,
+) -> None:
+    db.session.add(AuditEvent(
+        endorsement_id=entry.id, actor_kind=actor.kind, actor_user_id=actor.user_id,
+        action=action, from_state=source, to_state=target, reason=reason,
+    ))
+
+
+def add_published(submission: Submission, actor: Actor, reason: str) -> int:
+    """Record an endorsement received outside the form (on paper, from the old site) as public.
+
+    It walks the same states as a signed one, each step audited with ``reason``; no mail.
+    """
+    if not submission.consent_publish:
+        raise ConsentMissing("consent to publish the organisation's name is required")
+    with write_transaction():
+        entry = _create_entry(submission, normalize_name(submission.name), actor)
+        _transition(entry, State.VERIFIED, actor, reason)
+        _transition(entry, State.APPROVED, actor, reason)
+        return entry.id

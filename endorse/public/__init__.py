@@ -1,0 +1,7 @@
+"""The public site: the position, the supporters, and signing."""
+
+from flask import Blueprint
+
+bp = Blueprint("public", __name__)
+
+from . import views  # noqa: E402,F401  (routes register themselves on bp)

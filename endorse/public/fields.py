@@ -1,0 +1,89 @@
+"""Input cleaning and validation shared by the public forms."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+from urllib.parse import urlsplit
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from wtforms import Field, Form, SelectField
+from wtforms.validators import ValidationError
+
+_SPACES = re.compile(r"\s+")
+
+
+def clean_line(value: Any) -> Any:
+    """Strip a one-line text and collapse its inner spacing."""
+    if isinstance(value, str):
+        return _SPACES.sub(" ", value).strip()
+    return value
+
+
+def clean_text(value: Any) -> Any:
+    """Strip a multi-line text and unify its line breaks."""
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+    return value
+
+
+def plain_characters(form: Form, field: Field) -> None:
+    """Refuse NUL and other control characters, and bytes that were not valid UTF-8."""
+    value = field.data
+    if not isinstance(value, str):
+        return
+    for char in value:
+        if char in "\n\t":
+            continue
+        if char == "\ufffd" or unicodedata.category(char) in ("Cc", "Cs"):
+            raise ValidationError(str(_l("This field contains characters that are not allowed.")))
+
+
+def normalized_email(form: Form, field: Field) -> None:
+    """Check an email address and keep it in normalised form."""
+    if not field.data:
+        return
+    try:
+        result = validate_email(
+            field.data,
+            check_deliverability=current_app.config["EMAIL_CHECK_DELIVERABILITY"],
+        )
+    except EmailNotValidError as exc:
+        raise ValidationError(
+            str(_l("Please enter a valid email address, like name@example.org."))
+        ) from exc
+    field.data = result.normalized.lower()
+
+
+def website_url(form: Form, field: Field) -> None:
+    """Accept ``example.org`` or a full http(s) address; store it with its scheme."""
+    if not field.data:
+        field.data = None
+        return
+    value = field.data if "://" in field.data else f"https://{field.data}"
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname or ""
+        host.encode("idna")
+    except (ValueError, UnicodeError) as exc:
+        raise ValidationError(str(_l("Please enter a web address, like https://example.org."))
+                              ) from exc
+    if parts.scheme not in ("http", "https") or "." not in host or " " in value:
+        raise ValidationError(str(_l("Please enter a web address, like https://example.org.")))
+    field.data = value
+
+
+class ChoiceField(SelectField):
+    """A select whose refusal message is ours, and so translated."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("validate_choice", False)
+        super().__init__(*args, **kwargs)
+
+    def pre_validate(self, form: Form) -> None:
+        allowed = {choice.value for choice in self.choices if choice.value}  # type: ignore[union-attr]
+        if self.data not in allowed:
+            raise ValidationError(str(_l("Please choose one of the options.")))

@@ -1,0 +1,65 @@
+"""Signed, expiring links. One salt per purpose, so a token of one kind never passes as another.
+
+The payload is readable by whoever holds the link, so it holds only an endorsement id
+and a nonce; the nonce changes when the link is used, which makes each link single-use.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from enum import StrEnum
+
+from flask import current_app
+from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
+
+from .errors import DomainError
+
+
+class Purpose(StrEnum):
+    CONFIRM = "confirm"
+
+
+class TokenInvalid(DomainError):
+    """Tampered, truncated, or signed for another purpose or with an unknown key."""
+
+
+class TokenExpired(DomainError):
+    """Genuine, but older than its purpose allows."""
+
+
+class TokenUsed(DomainError):
+    """Genuine and fresh, but already used (or its endorsement is gone)."""
+
+
+def new_nonce() -> str:
+    return secrets.token_urlsafe(12)
+
+
+def _serializer(purpose: Purpose) -> URLSafeTimedSerializer:
+    cfg = current_app.config
+    # itsdangerous signs with the last key and accepts every key in the list.
+    keys = [*reversed(cfg["SECRET_KEY_FALLBACKS"]), cfg["SECRET_KEY"]]
+    return URLSafeTimedSerializer(keys, salt=f"endorse.{purpose.value}")
+
+
+def make_token(purpose: Purpose, endorsement_id: int, nonce: str) -> str:
+    return str(_serializer(purpose).dumps([endorsement_id, nonce]))
+
+
+def read_token(purpose: Purpose, token: str, max_age: int) -> tuple[int, str]:
+    """The (endorsement id, nonce) a token carries; raises TokenInvalid or TokenExpired."""
+    try:
+        payload = _serializer(purpose).loads(token, max_age=max_age)
+    except SignatureExpired as exc:
+        raise TokenExpired() from exc
+    except BadData as exc:
+        raise TokenInvalid() from exc
+    match payload:
+        case [int() as endorsement_id, str() as nonce]:
+            return endorsement_id, nonce
+    raise TokenInvalid()
+
+
+def nonce_matches(expected: str, given: str) -> bool:
+    return hmac.compare_digest(expected.encode(), given.encode())

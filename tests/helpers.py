@@ -1,0 +1,221 @@
+"""Test helpers: a loopback SMTP server, form submission with CSRF, and endorsement factories."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import socket
+import threading
+import time
+from collections.abc import Callable
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from typing import Any
+
+from aiosmtpd.controller import Controller
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from endorse import operations
+from endorse.extensions import db
+from endorse.models import Category, Endorsement, Region, State
+from endorse.tokens import Purpose, make_token
+
+CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+LINK = re.compile(r"http://endorse\.test/(en|fr|nl)/confirm/[\w.-]+")
+ERRORS = re.compile(r'<p class="error" id="[\w-]+">([^<]+)</p>')
+
+
+def eventually(read: Callable[[], Any], expected: Any, timeout: float = 15.0) -> Any:
+    """Poll ``read`` until it returns ``expected`` or time runs out; return the last value."""
+    deadline = time.monotonic() + timeout
+    value = read()
+    while value != expected and time.monotonic() < deadline:
+        time.sleep(0.05)
+        value = read()
+    return value
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Mailbox:
+    """Mails the SMTP server accepted, in arrival order."""
+
+    def __init__(self) -> None:
+        self._messages: list[EmailMessage] = []
+        self._changed = threading.Condition()
+
+    def add(self, content: bytes) -> None:
+        message = message_from_bytes(content, policy=policy.default)
+        with self._changed:
+            self._messages.append(message)  # type: ignore[arg-type]
+            self._changed.notify_all()
+
+    def clear(self) -> None:
+        with self._changed:
+            self._messages.clear()
+
+    @property
+    def messages(self) -> list[EmailMessage]:
+        with self._changed:
+            return list(self._messages)
+
+    def wait_for(self, count: int, timeout: float = 10.0) -> list[EmailMessage]:
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while len(self._messages) < count:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"expected {count} mails, got {len(self._messages)}")
+                self._changed.wait(left)
+            return list(self._messages)
+
+
+def text_of(message: EmailMessage) -> str:
+    part = message.get_body(("plain",))
+    assert part is not None
+    return str(part.get_content())
+
+
+def html_of(message: EmailMessage) -> str:
+    part = message.get_body(("html",))
+    assert part is not None
+    return str(part.get_content())
+
+
+def link_in(message: EmailMessage) -> str:
+    found = LINK.search(text_of(message))
+    assert found, "no confirmation link in the mail"
+    return found.group(0)
+
+
+def path_of(link: str) -> str:
+    return link.removeprefix("http://endorse.test")
+
+
+class _Handler:
+    def __init__(self, owner: SmtpServer) -> None:
+        self.owner = owner
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        gate = self.owner.gate
+        if gate is not None:  # a slow server: hold the mail until the test opens the gate
+            await asyncio.get_running_loop().run_in_executor(None, gate.wait, 30)
+        self.owner.mailbox.add(envelope.content)
+        return "250 Message accepted for delivery"
+
+
+class SmtpServer:
+    """A real SMTP server (aiosmtpd) on loopback, which can be stopped and started again."""
+
+    def __init__(self, port: int | None = None) -> None:
+        self.port = port or free_port()
+        self.mailbox = Mailbox()
+        self.gate: threading.Event | None = None
+        self._controller: Controller | None = None
+
+    @property
+    def url(self) -> str:
+        return f"smtp://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self._controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port)
+        self._controller.start()
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+
+VALID_SIGNATURE = {
+    "name": "Kinderrechtencoalitie Vlaanderen vzw",
+    "category": "ngo",
+    "city": "Gent",
+    "region": "east_flanders",
+    "website": "kinderrechten.example",
+    "statement": "Every child deserves freedom.",
+    "contact_name": "Ann Peeters",
+    "contact_email": "ann@kinderrechten.example",
+    "contact_role": "Director",
+    "consent_publish": "y",
+}
+
+
+def csrf_token(client: FlaskClient, url: str) -> str:
+    page = client.get(url)
+    assert page.status_code == 200, page.status_code
+    found = CSRF.search(page.get_data(as_text=True))
+    assert found, f"no CSRF token on {url}"
+    return found.group(1)
+
+
+def submit(client: FlaskClient, url: str, data: dict[str, Any]) -> Any:
+    """Post a form as a browser would: fetch the page first for its CSRF token."""
+    return client.post(url, data={"csrf_token": csrf_token(client, url), **data})
+
+
+def sign(client: FlaskClient, lang: str = "en", **changes: Any) -> Any:
+    data = {**VALID_SIGNATURE, **changes}
+    return submit(client, f"/{lang}/sign", {k: v for k, v in data.items() if v is not None})
+
+
+def errors_on(response: Any) -> list[str]:
+    return ERRORS.findall(response.get_data(as_text=True))
+
+
+def make_endorsement(app: Flask, state: State = State.UNVERIFIED, **changes: Any) -> int:
+    """An endorsement in any state, brought there through the operations, as in real life."""
+    fields: dict[str, Any] = {
+        "name": "Ligue des familles asbl",
+        "category": Category.NGO,
+        "city": "Namur",
+        "region": Region.NAMUR,
+        "contact_name": "Marie Dupont",
+        "contact_email": "marie@ligue.example",
+        "language": "fr",
+        "consent_publish": True,
+    }
+    fields.update(changes)
+    with app.app_context():
+        operations.sign(operations.Submission(**fields))
+        entry_id = db.session.scalar(
+            select(Endorsement.id).where(Endorsement.contact_email == fields["contact_email"])
+            .order_by(Endorsement.id.desc())
+        )
+        assert entry_id is not None
+        if state == State.UNVERIFIED:
+            return entry_id
+        nonce = db.session.get(Endorsement, entry_id).token_nonce  # type: ignore[union-attr]
+        operations.confirm(make_token(Purpose.CONFIRM, entry_id, nonce))
+        moderator = operations.SYSTEM
+        if state == State.APPROVED:
+            operations.approve(entry_id, moderator)
+        elif state == State.REJECTED:
+            operations.reject(entry_id, moderator, "not an organisation")
+        elif state == State.WITHDRAWN:
+            operations.withdraw(entry_id, moderator, "asked by the signer")
+        return entry_id
+
+
+class LiveServer:
+    """The app in a real, threaded HTTP server on loopback."""
+
+    def __init__(self, app: Flask) -> None:
+        from werkzeug.serving import make_server
+
+        self._server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._thread.join(timeout=10)

@@ -1,0 +1,129 @@
+"""``flask endorse`` commands."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import select
+
+from endorse.extensions import db
+from endorse.models import ActorKind, AuditEvent, Endorsement, Role, State, User
+
+from .helpers import make_endorsement
+
+
+def test_create_user_reads_the_password_from_stdin_and_hashes_it(app: Flask, runner: Any) -> None:
+    result = runner.invoke(args=["endorse", "create-user", "Mod@Campaign.example", "--role",
+                                 "admin", "--password-stdin"], input="a long passphrase\n")
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        user = db.session.scalars(select(User)).one()
+        assert user.email == "mod@campaign.example"
+        assert user.role == Role.ADMIN
+        assert "a long passphrase" not in user.password_hash
+        assert user.password_hash.startswith("scrypt:")
+        assert user.check_password("a long passphrase")
+        assert not user.check_password("another passphrase")
+
+
+def test_create_user_prompts_twice_for_the_password(app: Flask, runner: Any) -> None:
+    result = runner.invoke(args=["endorse", "create-user", "m@campaign.example"],
+                           input="a long passphrase\na long passphrase\n")
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert db.session.scalars(select(User)).one().role == Role.MODERATOR
+
+
+def test_create_user_refuses_short_passwords_duplicates_and_bad_emails(
+    app: Flask, runner: Any
+) -> None:
+    short = runner.invoke(args=["endorse", "create-user", "m@c.example", "--password-stdin"],
+                          input="short\n")
+    assert short.exit_code != 0
+    assert "at least 12" in short.output
+    ok = runner.invoke(args=["endorse", "create-user", "m@c.example", "--password-stdin"],
+                       input="a long passphrase\n")
+    assert ok.exit_code == 0
+    twice = runner.invoke(args=["endorse", "create-user", "M@c.example", "--password-stdin"],
+                          input="a long passphrase\n")
+    assert twice.exit_code != 0
+    assert "exists already" in twice.output
+    bad = runner.invoke(args=["endorse", "create-user", "not-an-email", "--password-stdin"],
+                        input="a long passphrase\n")
+    assert bad.exit_code != 0
+    assert "not a valid email" in bad.output
+
+
+def test_list_shows_duplicates_for_moderators(app: Flask, runner: Any) -> None:
+    first = make_endorsement(app, State.VERIFIED, name="Ligue des familles asbl")
+    second = make_endorsement(app, State.VERIFIED, name="LIGUE DES FAMILLES",
+                              contact_email="other@ligue.example")
+    result = runner.invoke(args=["endorse", "list", "--state", "verified"])
+    assert f"#{second}  LIGUE DES FAMILLES" in result.output
+    assert f"possible duplicate of #{first}" in result.output
+    assert "2 verified" in result.output
+
+
+def test_approve_and_reject_record_the_moderator(app: Flask, runner: Any) -> None:
+    runner.invoke(args=["endorse", "create-user", "mod@c.example", "--password-stdin"],
+                  input="a long passphrase\n")
+    good = make_endorsement(app, State.VERIFIED, contact_email="good@x.example")
+    spam = make_endorsement(app, State.VERIFIED, contact_email="spam@x.example", name="Spam")
+    assert "approved" in runner.invoke(
+        args=["endorse", "approve", str(good), "--moderator", "mod@c.example"]).output
+    rejected = runner.invoke(args=["endorse", "reject", str(spam), "--reason", "not real",
+                                   "--moderator", "mod@c.example"])
+    assert "rejected" in rejected.output
+    with app.app_context():
+        last = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+        assert last is not None
+        assert last.actor_kind == ActorKind.MODERATOR
+        assert last.actor_user_id is not None
+        assert last.reason == "not real"
+        assert db.session.get(Endorsement, spam).rejection_reason == "not real"  # type: ignore[union-attr]
+
+
+def test_illegal_decisions_fail_with_a_message(app: Flask, runner: Any) -> None:
+    unverified = make_endorsement(app, State.UNVERIFIED)
+    result = runner.invoke(args=["endorse", "approve", str(unverified)])
+    assert result.exit_code != 0
+    assert "cannot go from unverified to approved" in result.output
+    missing = runner.invoke(args=["endorse", "approve", "424242"])
+    assert missing.exit_code != 0
+    assert "no endorsement #424242" in missing.output
+    unknown = runner.invoke(args=["endorse", "approve", "1", "--moderator", "who@x.example"])
+    assert unknown.exit_code != 0
+    assert "no active moderator" in unknown.output
+
+
+def test_approving_twice_is_harmless(app: Flask, runner: Any) -> None:
+    entry = make_endorsement(app, State.VERIFIED)
+    runner.invoke(args=["endorse", "approve", str(entry)])
+    again = runner.invoke(args=["endorse", "approve", str(entry)])
+    assert again.exit_code == 0
+    assert "unchanged" in again.output
+    assert app.test_client().get("/api/v1/count").get_json()["organisations"] == 1
+
+
+def test_recount_rebuilds_the_count(app: Flask, runner: Any) -> None:
+    make_endorsement(app, State.APPROVED)
+    result = runner.invoke(args=["endorse", "recount"])
+    assert "1 organisations" in result.output
+
+
+def test_demo_loads_supporters_once_and_prints_a_working_login(app: Flask, runner: Any) -> None:
+    first = runner.invoke(args=["endorse", "demo"])
+    assert first.exit_code == 0, first.output
+    login = first.output.split("Moderator login: ")[1].strip()
+    email, password = login.split(" / ")
+    count = app.test_client().get("/api/v1/count").get_json()["organisations"]
+    assert count >= 20
+    second = runner.invoke(args=["endorse", "demo"])
+    assert "Demo supporters added: 0" in second.output
+    new_password = second.output.split(" / ")[1].strip()
+    assert new_password != password
+    with app.app_context():
+        user = db.session.scalars(select(User).where(User.email == email)).one()
+        assert user.check_password(new_password)
+    assert app.test_client().get("/api/v1/count").get_json()["organisations"] == count

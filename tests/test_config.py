@@ -1,0 +1,81 @@
+"""Configuration from ENDORSE_* variables, checked before the app starts."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from endorse import create_app
+from endorse.errors import ConfigError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _run_wsgi(env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items()
+             if not k.startswith(("ENDORSE_", "FLASK_"))}
+    return subprocess.run(
+        [sys.executable, "-c", "import wsgi"], cwd=ROOT, capture_output=True, text=True,
+        env={**clean, "ENDORSE_INSTANCE_PATH": str(tmp_path), **env}, timeout=60, check=False,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> None:
+    result = _run_wsgi({}, tmp_path)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "ENDORSE_SECRET_KEY" in lines[0]
+
+
+def test_production_refuses_a_weak_secret_key(tmp_path: Path) -> None:
+    result = _run_wsgi({"ENDORSE_SECRET_KEY": "change-me"}, tmp_path)
+    assert result.returncode == 1
+    assert "ENDORSE_SECRET_KEY" in result.stderr
+
+
+def test_production_starts_with_a_real_key(tmp_path: Path) -> None:
+    result = _run_wsgi({"ENDORSE_SECRET_KEY": "x" * 40}, tmp_path)
+    assert result.returncode == 0, result.stderr
+
+
+def test_environment_variables_configure_the_app(monkeypatch: pytest.MonkeyPatch,
+                                                 tmp_path: Path) -> None:
+    monkeypatch.setenv("ENDORSE_SECRET_KEY", "k" * 32)
+    monkeypatch.setenv("ENDORSE_SECRET_KEY_FALLBACKS", "old-key-one, old-key-two")
+    monkeypatch.setenv("ENDORSE_VERIFY_MAX_AGE", "3600")
+    monkeypatch.setenv("ENDORSE_BASE_URL", "https://endorse.example/")
+    monkeypatch.setenv("ENDORSE_MAIL_URL", "smtps://user:pass@mail.example:465")
+    monkeypatch.setenv("ENDORSE_DATABASE_URL", "postgresql://u@db.example/endorse")
+    app = create_app({"INSTANCE_PATH": str(tmp_path)})
+    assert app.config["SECRET_KEY_FALLBACKS"] == ["old-key-one", "old-key-two"]
+    assert app.config["VERIFY_MAX_AGE"] == 3600
+    assert app.config["BASE_URL"] == "https://endorse.example"
+    assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql+psycopg://")
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_the_default_database_is_sqlite_in_the_instance_folder(tmp_path: Path) -> None:
+    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path)})
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'endorse.sqlite'}"
+    assert app.config["MAIL_URL"] == "console:"
+    assert app.config["VERIFY_MAX_AGE"] == 7 * 24 * 3600
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"MAIL_URL": "ftp://x"}, "ENDORSE_MAIL_URL"),
+        ({"BASE_URL": "endorse.example"}, "ENDORSE_BASE_URL"),
+        ({"VERIFY_MAX_AGE": "soon"}, "ENDORSE_VERIFY_MAX_AGE"),
+        ({"VERIFY_MAX_AGE": -5}, "ENDORSE_VERIFY_MAX_AGE"),
+    ],
+)
+def test_bad_settings_are_named(tmp_path: Path, overrides: dict[str, object],
+                                message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path), **overrides})

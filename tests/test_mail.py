@@ -1,0 +1,182 @@
+"""The outbox: nothing lost when SMTP is down, retries with backoff, no double sends."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import select
+
+from endorse.extensions import db
+from endorse.mail import outbox
+from endorse.models import Endorsement, MailStatus, OutboxMessage
+from endorse.models.types import utcnow
+
+from .helpers import Mailbox, SmtpServer, free_port, html_of, link_in, sign, text_of
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _messages(app: Flask) -> list[OutboxMessage]:
+    with app.app_context():
+        rows = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+        db.session.expunge_all()
+        return list(rows)
+
+
+def test_smtp_down_keeps_the_signature_and_the_mail_until_it_is_back(app_factory: Any) -> None:
+    port = free_port()
+    app = app_factory(MAIL_URL=f"smtp://127.0.0.1:{port}", MAIL_BACKOFF_SECONDS=1)
+    client = app.test_client()
+
+    assert sign(client).status_code == 303
+    [message] = _messages(app)
+    assert message.status == MailStatus.PENDING
+    assert message.attempts == 1
+    assert "Connection refused" in (message.last_error or "") or message.last_error
+    assert message.next_attempt_at > utcnow()
+    with app.app_context():
+        assert db.session.scalar(select(Endorsement.name)) == "Kinderrechtencoalitie Vlaanderen vzw"
+
+    server = SmtpServer(port)
+    server.start()
+    try:
+        time.sleep(1.1)
+        result = app.test_cli_runner().invoke(args=["endorse", "send-mail"])
+        assert "sent 1" in result.output, result.output
+        [mail] = server.mailbox.wait_for(1)
+        assert link_in(mail)
+        again = app.test_cli_runner().invoke(args=["endorse", "send-mail"])
+        assert "sent 0" in again.output
+        time.sleep(0.2)
+        assert len(server.mailbox.messages) == 1
+    finally:
+        server.stop()
+    [message] = _messages(app)
+    assert message.status == MailStatus.SENT
+    assert message.sent_at is not None
+
+
+def test_retries_back_off_exponentially_then_give_up(app_factory: Any) -> None:
+    app = app_factory(MAIL_URL=f"smtp://127.0.0.1:{free_port()}", MAIL_BACKOFF_SECONDS=60,
+                      MAIL_MAX_ATTEMPTS=3)
+    sign(app.test_client())
+    delays = []
+    for _ in range(2):
+        [message] = _messages(app)
+        delays.append((message.next_attempt_at - utcnow()).total_seconds())
+        with app.app_context():
+            row = db.session.get(OutboxMessage, message.id)
+            assert row is not None
+            row.next_attempt_at = utcnow() - timedelta(seconds=1)  # time passes
+            db.session.commit()
+            outbox.deliver()
+    [message] = _messages(app)
+    assert 50 < delays[0] <= 60
+    assert 110 < delays[1] <= 120
+    assert message.status == MailStatus.FAILED
+    assert message.attempts == 3
+
+
+def test_a_mail_claimed_by_a_sender_that_died_is_sent_after_its_lease(
+    app_factory: Any, mailbox: Mailbox
+) -> None:
+    app = app_factory(MAIL_LEASE_SECONDS=1, MAIL_URL="console:")
+    sign(app.test_client())  # the console sender delivers it after the response
+    with app.app_context():
+        row = db.session.scalars(select(OutboxMessage)).one()
+        row.status, row.sent_at = MailStatus.PENDING, None
+        message_id = row.id
+        db.session.commit()
+        # A sender claims it, then dies before sending.
+        claimed = outbox._claim(None, 10)
+        assert [c.id for c in claimed] == [message_id]
+        assert outbox.deliver().sent == []  # still leased to the dead sender
+    time.sleep(1.1)
+    with app.app_context():
+        assert outbox.deliver().sent == [message_id]
+
+
+def test_the_response_does_not_wait_for_a_slow_smtp_server(live_server: Any,
+                                                            smtp_server: SmtpServer) -> None:
+    import requests
+
+    gate = threading.Event()
+    smtp_server.gate = gate
+    try:
+        session = requests.Session()
+        page = session.get(f"{live_server.url}/en/sign", timeout=10)
+        token = page.text.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+        from .helpers import VALID_SIGNATURE
+
+        response = session.post(f"{live_server.url}/en/sign",
+                                data={"csrf_token": token, **VALID_SIGNATURE},
+                                allow_redirects=False, timeout=10)
+        # The SMTP server is holding the mail, yet the signer already has the answer.
+        assert response.status_code == 303
+        assert smtp_server.mailbox.messages == []
+    finally:
+        gate.set()
+        smtp_server.gate = None
+    smtp_server.mailbox.wait_for(1)
+
+
+def test_mails_have_text_and_html_and_are_in_the_signers_language(
+    client: Any, mailbox: Mailbox
+) -> None:
+    sign(client, lang="fr")
+    [mail] = mailbox.wait_for(1)
+    assert mail["From"] == "Campaign <campaign@endorse.test>"
+    assert mail["Message-ID"].startswith("<endorse-")
+    assert link_in(mail) in html_of(mail)
+    assert "Kinderrechtencoalitie" in text_of(mail)
+    assert "/fr/confirm/" in text_of(mail)
+
+
+def test_the_console_mailer_logs_and_keeps_a_copy(app_factory: Any, caplog: Any,
+                                                   tmp_path: Path) -> None:
+    app = app_factory(MAIL_URL="console:")
+    with caplog.at_level("INFO"):
+        sign(app.test_client())
+    copies = list((Path(app.instance_path) / "mail").glob("*.eml"))
+    assert len(copies) == 1
+    assert b"/en/confirm/" in copies[0].read_bytes().replace(b"=\n", b"")
+    assert any("Mail to ann@kinderrechten.example" in r.getMessage() for r in caplog.records)
+
+
+def test_the_mail_worker_process_delivers_and_stops_cleanly(
+    app: Flask, database_url: str, smtp_server: SmtpServer, mailbox: Mailbox, tmp_path: Path
+) -> None:
+    # Queue a mail that the request could not send (SMTP was down at the time).
+    down = dict(app.config)
+    with app.app_context():
+        app.config["MAIL_URL"] = f"smtp://127.0.0.1:{free_port()}"
+        sign(app.test_client())
+        app.config["MAIL_URL"] = down["MAIL_URL"]
+        row = db.session.scalars(select(OutboxMessage)).one()
+        row.next_attempt_at = utcnow()
+        db.session.commit()
+    env = {**os.environ, "ENDORSE_DATABASE_URL": database_url,
+           "ENDORSE_MAIL_URL": smtp_server.url, "ENDORSE_INSTANCE_PATH": str(tmp_path),
+           "ENDORSE_SECRET_KEY": "test-secret-key-that-is-long-enough"}
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "endorse", "mail-worker",
+         "--interval", "0.2"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        mailbox.wait_for(1, timeout=30)
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        output, _ = worker.communicate(timeout=30)
+    assert worker.returncode == 0, output
+    assert "mail worker stopped" in output
+    assert _messages(app)[0].status == MailStatus.SENT

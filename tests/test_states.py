@@ -1,0 +1,98 @@
+"""Every transition between states, legal or not."""
+
+from itertools import product
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select
+
+from endorse import operations
+from endorse.extensions import db
+from endorse.models import AuditEvent, Endorsement, IllegalTransition, State
+from endorse.models.states import ALLOWED, needs_transition
+
+from .helpers import make_endorsement
+
+LEGAL = {
+    (State.UNVERIFIED, State.VERIFIED),
+    (State.UNVERIFIED, State.WITHDRAWN),
+    (State.VERIFIED, State.APPROVED),
+    (State.VERIFIED, State.REJECTED),
+    (State.VERIFIED, State.WITHDRAWN),
+    (State.APPROVED, State.WITHDRAWN),
+    (State.REJECTED, State.WITHDRAWN),
+}
+PAIRS = [(s, t) for s, t in product(State, State) if s != t]
+
+
+def test_the_table_is_the_documented_one() -> None:
+    assert {(s, t) for s, targets in ALLOWED.items() for t in targets} == LEGAL
+
+
+@pytest.mark.parametrize(("source", "target"), PAIRS)
+def test_transition_is_allowed_or_refused(source: State, target: State) -> None:
+    if (source, target) in LEGAL:
+        assert needs_transition(source, target) is True
+    else:
+        with pytest.raises(IllegalTransition):
+            needs_transition(source, target)
+
+
+@pytest.mark.parametrize("state", list(State))
+def test_staying_in_the_same_state_is_nothing_to_do(state: State) -> None:
+    assert needs_transition(state, state) is False
+
+
+DECISIONS = {
+    State.APPROVED: lambda i: operations.approve(i, operations.SYSTEM),
+    State.REJECTED: lambda i: operations.reject(i, operations.SYSTEM, "spam"),
+    State.WITHDRAWN: lambda i: operations.withdraw(i, operations.SYSTEM, "asked"),
+}
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [(s, t) for s, t in product(State, DECISIONS) if s != State.UNVERIFIED or t != State.WITHDRAWN],
+)
+def test_operations_follow_the_table_and_change_nothing_when_refused(
+    app: Flask, source: State, target: State
+) -> None:
+    entry_id = make_endorsement(app, source)
+    with app.app_context():
+        audits = db.session.scalar(select(func.count()).select_from(AuditEvent))
+        if source == target:
+            assert DECISIONS[target](entry_id) is False
+        elif (source, target) in LEGAL:
+            assert DECISIONS[target](entry_id) is True
+        else:
+            with pytest.raises(IllegalTransition):
+                DECISIONS[target](entry_id)
+        db.session.expire_all()
+        entry = db.session.get(Endorsement, entry_id)
+        assert entry is not None
+        expected = target if (source, target) in LEGAL or source == target else source
+        assert entry.state == expected
+        after = db.session.scalar(select(func.count()).select_from(AuditEvent))
+        assert after == audits + int((source, target) in LEGAL)
+
+
+def test_withdrawing_an_unverified_endorsement(app: Flask) -> None:
+    entry_id = make_endorsement(app, State.UNVERIFIED)
+    with app.app_context():
+        assert operations.withdraw(entry_id, operations.SIGNER) is True
+        assert db.session.get(Endorsement, entry_id).state == State.WITHDRAWN  # type: ignore[union-attr]
+
+
+def test_withdrawing_an_approved_endorsement_takes_it_out_of_the_count(
+    app: Flask, client: object
+) -> None:
+    entry_id = make_endorsement(app, State.APPROVED)
+    assert app.test_client().get("/api/v1/count").get_json()["organisations"] == 1
+    with app.app_context():
+        operations.withdraw(entry_id, operations.SIGNER, "changed our mind")
+    assert app.test_client().get("/api/v1/count").get_json()["organisations"] == 0
+
+
+def test_deciding_an_unknown_endorsement_is_refused(app: Flask) -> None:
+    with app.app_context(), pytest.raises(operations.NotFound):
+        operations.approve(999999, operations.SYSTEM)

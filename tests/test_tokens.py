@@ -1,0 +1,166 @@
+"""Confirmation links: valid once, for a limited time, under the current or an old key."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from endorse import operations
+from endorse.extensions import db
+from endorse.models import Endorsement, State
+from endorse.tokens import Purpose, TokenExpired, TokenInvalid, TokenUsed, make_token, read_token
+
+from .helpers import Mailbox, csrf_token, link_in, make_endorsement, path_of, sign
+
+
+def _token_for(app: Flask, entry_id: int) -> str:
+    with app.app_context():
+        entry = db.session.get(Endorsement, entry_id)
+        assert entry is not None
+        return make_token(Purpose.CONFIRM, entry.id, entry.token_nonce)
+
+
+def _state(app: Flask, entry_id: int) -> State:
+    with app.app_context():
+        return db.session.scalar(select(Endorsement.state).where(Endorsement.id == entry_id))  # type: ignore[return-value]
+
+
+def test_a_valid_token_confirms(app: Flask) -> None:
+    entry_id = make_endorsement(app)
+    token = _token_for(app, entry_id)
+    with app.app_context():
+        assert operations.confirm(token) == entry_id
+    assert _state(app, entry_id) == State.VERIFIED
+
+
+def test_a_token_works_once(app: Flask) -> None:
+    entry_id = make_endorsement(app)
+    token = _token_for(app, entry_id)
+    with app.app_context():
+        operations.confirm(token)
+        with pytest.raises(TokenUsed):
+            operations.confirm(token)
+
+
+def test_the_payload_holds_no_personal_data(app: Flask) -> None:
+    import base64
+
+    entry_id = make_endorsement(app, contact_email="secret.person@ligue.example")
+    token = _token_for(app, entry_id)
+    payload = token.split(".")[0]
+    decoded = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)).decode()
+    assert "secret.person" not in decoded
+    assert "Ligue" not in decoded
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda t: t[:-2] + ("AA" if not t.endswith("AA") else "BB"),  # signature changed
+        lambda t: t.split(".")[0],  # signature cut off
+        lambda t: "WzEsIm5vbmNlIl0" + t[t.index("."):],  # payload swapped for another id
+        lambda t: t + "x",
+        lambda t: "",
+        lambda t: "%00",
+    ],
+)
+def test_a_tampered_token_is_invalid(app: Flask, tamper: Any) -> None:
+    entry_id = make_endorsement(app)
+    token = tamper(_token_for(app, entry_id))
+    with app.app_context(), pytest.raises(TokenInvalid):
+        operations.confirm(token)
+    assert _state(app, entry_id) == State.UNVERIFIED
+
+
+def test_a_token_of_another_purpose_is_invalid(app: Flask) -> None:
+    from itsdangerous import URLSafeTimedSerializer
+
+    entry_id = make_endorsement(app)
+    with app.app_context():
+        nonce = db.session.get(Endorsement, entry_id).token_nonce  # type: ignore[union-attr]
+        other = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="endorse.manage")
+        with pytest.raises(TokenInvalid):
+            operations.confirm(str(other.dumps([entry_id, nonce])))
+
+
+def test_an_expired_token_is_refused(app_factory: Any) -> None:
+    app = app_factory(VERIFY_MAX_AGE=1)
+    entry_id = make_endorsement(app)
+    token = _token_for(app, entry_id)
+    time.sleep(2.1)
+    with app.app_context(), pytest.raises(TokenExpired):
+        operations.confirm(token)
+    assert _state(app, entry_id) == State.UNVERIFIED
+
+
+def test_tokens_survive_a_key_rotation(app_factory: Any) -> None:
+    old = app_factory(SECRET_KEY="the-old-secret-key-for-signing-links")
+    entry_id = make_endorsement(old)
+    token = _token_for(old, entry_id)
+
+    without_fallback = app_factory(SECRET_KEY="the-new-secret-key-for-signing-links")
+    with without_fallback.app_context(), pytest.raises(TokenInvalid):
+        read_token(Purpose.CONFIRM, token, 3600)
+
+    rotated = app_factory(
+        SECRET_KEY="the-new-secret-key-for-signing-links",
+        SECRET_KEY_FALLBACKS="the-old-secret-key-for-signing-links",
+    )
+    with rotated.app_context():
+        assert operations.confirm(token) == entry_id
+        # New links are signed with the new key.
+        fresh = make_token(Purpose.CONFIRM, entry_id, "n")
+    with without_fallback.app_context():
+        assert read_token(Purpose.CONFIRM, fresh, 3600) == (entry_id, "n")
+
+
+# Through the web pages.
+
+
+def _confirm_via_web(client: Any, link: str) -> Any:
+    return client.post(path_of(link), data={"csrf_token": csrf_token(client, path_of(link))})
+
+
+def test_a_used_link_gets_a_friendly_page_with_a_new_link_form(
+    client: Any, mailbox: Mailbox
+) -> None:
+    sign(client)
+    link = link_in(mailbox.wait_for(1)[0])
+    assert _confirm_via_web(client, link).status_code == 303
+
+    again = client.get(path_of(link))
+    assert again.status_code == 410
+    body = again.get_data(as_text=True)
+    assert "already been used" in body
+    assert 'name="contact_email"' in body
+    replay = client.post(path_of(link), data={"csrf_token": csrf_token(client, "/en/new-link")})
+    assert replay.status_code == 410
+
+
+def test_a_tampered_link_gets_400_and_the_new_link_form(client: Any) -> None:
+    page = client.get("/en/confirm/not-a-real-token")
+    assert page.status_code == 400
+    assert 'name="contact_email"' in page.get_data(as_text=True)
+
+
+def test_an_expired_link_gets_410(app_factory: Any, mailbox: Mailbox) -> None:
+    client = app_factory(VERIFY_MAX_AGE=1).test_client()
+    sign(client)
+    link = link_in(mailbox.wait_for(1)[0])
+    time.sleep(2.1)
+    page = client.get(path_of(link))
+    assert page.status_code == 410
+    assert "expired" in page.get_data(as_text=True)
+
+
+def test_confirming_needs_the_csrf_token(app: Flask, client: Any, mailbox: Mailbox) -> None:
+    sign(client)
+    link = link_in(mailbox.wait_for(1)[0])
+    refused = client.post(path_of(link), data={})
+    assert refused.status_code == 400
+    with app.app_context():
+        assert db.session.scalar(select(Endorsement.state)) == State.UNVERIFIED
