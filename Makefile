@@ -4,6 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app wsgi
 CATALOGS := endorse/translations
+CHROMIUM ?= /usr/bin/chromium
 
 .DEFAULT_GOAL := help
 .PHONY: help setup run test lint fmt migrate translations translations-update
@@ -34,7 +35,15 @@ run: setup  ## set up and run on SQLite with demo content (prints a moderator lo
 	$(FLASK) --debug endorse demo
 	$(FLASK) --debug run
 
-test: setup  ## set up and run lint and the whole test suite
+# The browser tests drive Debian's Chromium; Playwright's own browser download is not used.
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else \
+		echo "The browser tests need Debian's chromium: sudo apt-get install chromium"; exit 1; \
+	fi
+
+test: setup $(CHROMIUM)  ## set up and run lint and the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 

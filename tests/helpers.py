@@ -206,10 +206,10 @@ def make_endorsement(app: Flask, state: State = State.UNVERIFIED, **changes: Any
 class LiveServer:
     """The app in a real, threaded HTTP server on loopback."""
 
-    def __init__(self, app: Flask) -> None:
+    def __init__(self, app: Flask, port: int = 0) -> None:
         from werkzeug.serving import make_server
 
-        self._server = make_server("127.0.0.1", 0, app, threaded=True)
+        self._server = make_server("127.0.0.1", port, app, threaded=True)
         self.url = f"http://127.0.0.1:{self._server.server_port}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 

@@ -1,0 +1,87 @@
+"""The core loop in a real browser: headless Chromium (Debian's), driven by Playwright."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from .helpers import LiveServer, Mailbox, free_port, text_of
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def site(app_factory: Any) -> Iterator[tuple[Flask, str]]:
+    """The app on a real HTTP server, its mail links pointing at that server."""
+    port = free_port()
+    app = app_factory(BASE_URL=f"http://127.0.0.1:{port}")
+    server = LiveServer(app, port)
+    server.start()
+    yield app, server.url
+    server.stop()
+
+
+def test_an_organisation_signs_confirms_and_is_published(
+    browser: Any, site: tuple[Flask, str], mailbox: Mailbox
+) -> None:
+    app, url = site
+    page = browser.new_page()
+    page.goto(f"{url}/fr/sign")
+    page.get_by_label("Nom de l’organisation").fill("Ligue des familles asbl")
+    page.get_by_label("Type d’organisation").select_option("ngo")
+    page.get_by_label("Ville ou commune").fill("Namur")
+    page.get_by_label("Province ou région").select_option("namur")
+    page.get_by_label("Votre nom").fill("Marie Dupont")
+    page.get_by_label("Adresse e-mail").fill("marie@ligue.example")
+    page.get_by_role("checkbox", name="J’ai le droit de signer").check()
+    page.get_by_role("button", name="Signer la position").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Consultez votre boîte de réception"
+
+    [mail] = mailbox.wait_for(1)
+    link = next(line for line in text_of(mail).splitlines() if "/fr/confirm/" in line)
+    assert link.startswith(url)
+    page.goto(link.strip())
+    page.get_by_role("button", name="Confirmer notre soutien").click()
+    assert "confirmé" in page.get_by_role("heading", level=1).inner_text()
+
+    result = app.test_cli_runner().invoke(args=["endorse", "approve", "1"])
+    assert result.exit_code == 0, result.output
+
+    page.goto(f"{url}/fr/")
+    assert page.get_by_role("status").inner_text().startswith("1 ")
+    page.get_by_role("link", name="Voir qui nous soutient").click()
+    assert page.get_by_text("Ligue des familles asbl").is_visible()
+    assert page.get_by_text("marie@ligue.example").count() == 0
+    page.close()
+
+
+def test_errors_are_shown_beside_the_fields(browser: Any, site: tuple[Flask, str]) -> None:
+    _app, url = site
+    page = browser.new_page()
+    page.goto(f"{url}/en/sign")
+    page.get_by_label("Email address").fill("not-an-address")
+    page.get_by_role("button", name="Sign the position").click()
+    alert = page.get_by_role("alert")
+    assert "Please correct the following" in alert.inner_text()
+    email = page.get_by_label("Email address")
+    assert email.get_attribute("aria-invalid") == "true"
+    assert email.input_value() == "not-an-address"
+    page.close()
