@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 
 from . import config, database, error_pages, i18n, security
-from .extensions import csrf, db, migrate
+from .extensions import csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,15 +38,19 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
                      compare_type=True)
     security.init_app(app)  # before CSRF: an unreadable body gets its own message
     csrf.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
     i18n.init_app(app)
     error_pages.init_app(app)
 
     from . import models  # noqa: F401  (register the tables with the metadata)
     from .api import bp as api_bp
     from .cli import endorse_cli
+    from .moderation import bp as moderation_bp
     from .public import bp as public_bp
 
     app.register_blueprint(public_bp)
+    app.register_blueprint(moderation_bp)
     app.register_blueprint(api_bp)
     app.cli.add_command(endorse_cli)
     return app

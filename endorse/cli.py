@@ -9,18 +9,15 @@ from collections.abc import Callable
 from types import FrameType
 
 import click
-from email_validator import EmailNotValidError, validate_email
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from . import counts, demo, operations
+from . import accounts, audit, counts, demo, operations
 from .database import write_transaction
 from .errors import DomainError
 from .extensions import db
 from .mail import outbox
 from .models import Endorsement, Role, State, User
-
-MIN_PASSWORD = 12
 
 
 @click.group("endorse")
@@ -28,23 +25,13 @@ def endorse_cli() -> None:
     """Moderate endorsements and run the mail outbox."""
 
 
-def _actor(moderator_email: str | None) -> operations.Actor:
+def _actor(moderator_email: str | None) -> audit.Actor:
     if not moderator_email:
-        return operations.SYSTEM
+        return audit.SYSTEM
     user = db.session.scalar(select(User).where(User.email == moderator_email.lower()))
     if user is None or not user.active:
         raise click.ClickException(f"no active moderator account {moderator_email}")
-    return operations.Actor.moderator(user.id)
-
-
-def _read_password(from_stdin: bool) -> str:
-    if from_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    if len(password) < MIN_PASSWORD:
-        raise click.ClickException(f"the password needs at least {MIN_PASSWORD} characters")
-    return password
+    return audit.Actor.moderator(user.id)
 
 
 @endorse_cli.command("create-user")
@@ -55,18 +42,15 @@ def _read_password(from_stdin: bool) -> str:
 @with_appcontext
 def create_user(email: str, role: str, password_stdin: bool) -> None:
     """Create a moderator account (the password is asked for, never passed as an argument)."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
-        address = validate_email(email, check_deliverability=False).normalized.lower()
-    except EmailNotValidError as exc:
-        raise click.ClickException(f"not a valid email address: {exc}") from exc
-    password = _read_password(password_stdin)
-    with write_transaction():
-        if db.session.scalar(select(User.id).where(User.email == address)):
-            raise click.ClickException(f"an account for {address} exists already")
-        user = User(email=address, role=Role(role))
-        user.set_password(password)
-        db.session.add(user)
-    click.echo(f"Created {role} {address}")
+        user = accounts.create(email, password, Role(role), audit.SYSTEM)
+    except accounts.AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Created {role} {user.email}")
 
 
 @endorse_cli.command("list")
@@ -113,7 +97,7 @@ def approve(endorsement_id: int, moderator: str | None) -> None:
 @with_appcontext
 def reject(endorsement_id: int, reason: str, moderator: str | None) -> None:
     """Refuse a verified endorsement."""
-    _decide(operations.reject, "rejected", endorsement_id, moderator, reason=reason)
+    _decide(operations.reject, "rejected", endorsement_id, moderator, note=reason)
 
 
 @endorse_cli.command("send-mail")
@@ -167,3 +151,22 @@ def load_demo() -> None:
     email, password = demo.reset_moderator()
     click.echo(f"Demo supporters added: {added}")
     click.echo(f"Moderator login: {email} / {password}")
+
+
+@endorse_cli.group("audit")
+def audit_cli() -> None:
+    """Check the audit trail."""
+
+
+@audit_cli.command("verify")
+@with_appcontext
+def audit_verify() -> None:
+    """Check the whole hash chain; name the first broken record."""
+    result = audit.verify()
+    if not result.ok:
+        raise click.ClickException(
+            f"audit record #{result.broken_id} {result.problem}; "
+            f"{result.checked} records before it are intact"
+        )
+    head = audit.head()
+    click.echo(f"audit trail intact: {result.checked} records, head {head.hash}")

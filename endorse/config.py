@@ -22,6 +22,11 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_FROM": "You don't lock up a child <noreply@localhost>",
     "BASE_URL": "http://127.0.0.1:5000",
     "VERIFY_MAX_AGE": 7 * 24 * 3600,  # seconds a confirmation link stays valid
+    "INVITE_MAX_AGE": 3 * 24 * 3600,  # seconds a moderator's set-password link stays valid
+    "MODERATOR_IDLE_MINUTES": 30,  # a console session ends after this long without a request
+    "RATELIMIT_STORAGE_URL": "memory://",  # redis://host:6379 to share limits between servers
+    "LOGIN_LIMIT_PER_ACCOUNT": "5 per 15 minutes",  # failed logins
+    "LOGIN_LIMIT_PER_IP": "20 per 15 minutes",
     "MAILS_PER_KIND": 5,  # at most this many mails of one kind to one endorsement
     "MAIL_MAX_ATTEMPTS": 8,
     "MAIL_BACKOFF_SECONDS": 30,  # first retry delay; doubles with each attempt
@@ -38,6 +43,11 @@ DEFAULTS: dict[str, Any] = {
     "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session cookie
 }
 
+_POSITIVE_INTS = (
+    "VERIFY_MAX_AGE", "INVITE_MAX_AGE", "MODERATOR_IDLE_MINUTES", "MAILS_PER_KIND",
+    "MAIL_MAX_ATTEMPTS", "MAIL_BACKOFF_SECONDS", "MAIL_LEASE_SECONDS", "MAIL_TIMEOUT_SECONDS",
+    "SQLITE_BUSY_TIMEOUT", "SUPPORTERS_PER_PAGE",
+)
 _WEAK_KEYS = {"", "dev", "secret", "change-me", "changeme"}
 _MIN_KEY_LENGTH = 24
 
@@ -63,9 +73,9 @@ def _settle(app: Flask) -> None:
     cfg["SQLALCHEMY_DATABASE_URI"] = _driver_url(url)
     cfg["SQLALCHEMY_ENGINE_OPTIONS"] = _engine_options(cfg["SQLALCHEMY_DATABASE_URI"], cfg)
 
-    for key in ("VERIFY_MAX_AGE", "MAILS_PER_KIND", "MAIL_MAX_ATTEMPTS", "MAIL_BACKOFF_SECONDS",
-                "MAIL_LEASE_SECONDS", "MAIL_TIMEOUT_SECONDS", "SQLITE_BUSY_TIMEOUT",
-                "SUPPORTERS_PER_PAGE"):
+    cfg["RATELIMIT_STORAGE_URI"] = cfg["RATELIMIT_STORAGE_URL"]
+    cfg.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    for key in _POSITIVE_INTS:
         cfg[key] = _positive_int(key, cfg[key])
 
     base = urlsplit(str(cfg["BASE_URL"]))

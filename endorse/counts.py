@@ -32,6 +32,13 @@ def adjust(category: Category, source: State, target: State) -> None:
         _add(category, delta)
 
 
+def move(source: Category, target: Category) -> None:
+    """A public endorsement changed category."""
+    if source != target:
+        _add(source, -1)
+        _add(target, 1)
+
+
 def _add(category: Category, delta: int) -> None:
     result = db.session.execute(
         update(PublicCount)

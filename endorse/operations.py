@@ -11,43 +11,28 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from . import counts
+from . import audit, counts
+from .audit import SIGNER, SYSTEM, Actor  # noqa: F401  (SYSTEM: re-exported for callers)
 from .database import write_transaction
 from .errors import DomainError, NotFound
 from .extensions import db
 from .mail import messages
-from .mail.outbox import deliver_after_response, enqueue
+from .mail.outbox import deliver_after_response, enqueue_for
 from .models import (
     LIVE_STATES,
-    ActorKind,
-    AuditEvent,
+    PUBLIC_STATES,
     Category,
     Endorsement,
     MailKind,
     OutboxMessage,
     Region,
+    RejectReason,
     State,
 )
-from .models.states import needs_transition
+from .models.states import IllegalTransition, needs_transition
 from .models.types import utcnow
 from .normalize import normalize_name
 from .tokens import Purpose, TokenUsed, new_nonce, nonce_matches, read_token
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who caused a change, as the audit trail records it."""
-
-    kind: ActorKind
-    user_id: int | None = None
-
-    @classmethod
-    def moderator(cls, user_id: int) -> Actor:
-        return cls(ActorKind.MODERATOR, user_id)
-
-
-SIGNER = Actor(ActorKind.SIGNER)
-SYSTEM = Actor(ActorKind.SYSTEM)
 
 
 class ConsentMissing(DomainError):
@@ -106,7 +91,7 @@ def sign(submission: Submission) -> None:
 
 def _create(submission: Submission, normalized: str) -> OutboxMessage | None:
     entry = _create_entry(submission, normalized, SIGNER)
-    return enqueue(entry, MailKind.CONFIRM, messages.confirmation(entry))
+    return enqueue_for(entry, MailKind.CONFIRM, messages.confirmation(entry))
 
 
 def _create_entry(submission: Submission, normalized: str, actor: Actor) -> Endorsement:
@@ -146,8 +131,8 @@ def _create_entry(submission: Submission, normalized: str, actor: Actor) -> Endo
 
 def _send_again(entry: Endorsement) -> OutboxMessage | None:
     if entry.state == State.UNVERIFIED:
-        return enqueue(entry, MailKind.CONFIRM, messages.confirmation(entry))
-    return enqueue(entry, MailKind.ALREADY_CONFIRMED, messages.already_confirmed(entry))
+        return enqueue_for(entry, MailKind.CONFIRM, messages.confirmation(entry))
+    return enqueue_for(entry, MailKind.ALREADY_CONFIRMED, messages.already_confirmed(entry))
 
 
 def _flushed_id(message: OutboxMessage | None) -> int | None:
@@ -166,7 +151,7 @@ def resend_confirmation(email: str) -> None:
             .order_by(Endorsement.id)
             .with_for_update()
         ).all()
-        mails = [enqueue(entry, MailKind.CONFIRM, messages.confirmation(entry))
+        mails = [enqueue_for(entry, MailKind.CONFIRM, messages.confirmation(entry))
                  for entry in entries]
         ids = [mail_id for mail in mails if (mail_id := _flushed_id(mail))]
     deliver_after_response(ids)
@@ -203,9 +188,31 @@ def approve(endorsement_id: int, actor: Actor) -> bool:
     return _decide(endorsement_id, State.APPROVED, actor, None)
 
 
-def reject(endorsement_id: int, actor: Actor, reason: str) -> bool:
-    """Refuse a verified endorsement, with the reason recorded. False when already rejected."""
-    return _decide(endorsement_id, State.REJECTED, actor, reason)
+def reject(
+    endorsement_id: int,
+    actor: Actor,
+    note: str | None = None,
+    *,
+    code: RejectReason = RejectReason.OTHER,
+    notify: bool = False,
+) -> bool:
+    """Refuse a verified endorsement with a reason; optionally tell the signer, in their language.
+
+    False when it was already rejected.
+    """
+    reason = f"{code.value}: {note}" if note else code.value
+    return _decide(endorsement_id, State.REJECTED, actor, reason,
+                   mail=(code, note) if notify else None)
+
+
+def hide(endorsement_id: int, actor: Actor, reason: str | None = None) -> bool:
+    """Take a published endorsement off the list and the count, keeping it for review."""
+    return _decide(endorsement_id, State.HIDDEN, actor, reason)
+
+
+def unhide(endorsement_id: int, actor: Actor, reason: str | None = None) -> bool:
+    """Publish a hidden endorsement again."""
+    return _decide(endorsement_id, State.APPROVED, actor, reason, only_from=State.HIDDEN)
 
 
 def withdraw(endorsement_id: int, actor: Actor, reason: str | None = None) -> bool:
@@ -213,15 +220,74 @@ def withdraw(endorsement_id: int, actor: Actor, reason: str | None = None) -> bo
     return _decide(endorsement_id, State.WITHDRAWN, actor, reason)
 
 
-def _decide(endorsement_id: int, target: State, actor: Actor, reason: str | None) -> bool:
+def _decide(
+    endorsement_id: int,
+    target: State,
+    actor: Actor,
+    reason: str | None,
+    *,
+    mail: tuple[RejectReason, str | None] | None = None,
+    only_from: State | None = None,
+) -> bool:
+    mail_id = None
     with write_transaction():
-        entry = db.session.get(Endorsement, endorsement_id, with_for_update=True)
-        if entry is None:
-            raise NotFound(f"no endorsement #{endorsement_id}")
+        entry = _locked(endorsement_id)
+        if only_from is not None and entry.state not in (only_from, target):
+            raise IllegalTransition(entry.state, target)
         changed = _transition(entry, target, actor, reason)
         if changed and target == State.REJECTED:
             entry.rejection_reason = reason
-        return changed
+            if mail is not None:
+                message = enqueue_for(entry, MailKind.REJECTED, messages.rejected(entry, *mail))
+                mail_id = _flushed_id(message)
+    deliver_after_response([mail_id] if mail_id else [])
+    return changed
+
+
+def _locked(endorsement_id: int) -> Endorsement:
+    entry = db.session.get(Endorsement, endorsement_id, with_for_update=True)
+    if entry is None:
+        raise NotFound(f"no endorsement #{endorsement_id}")
+    return entry
+
+
+@dataclass(frozen=True)
+class PublicFields:
+    """The fields a moderator may correct; everything the public sees of an endorsement."""
+
+    name: str
+    category: Category
+    city: str
+    region: Region
+    website: str | None
+    statement: str | None
+
+
+EDITABLE = ("name", "category", "city", "region", "website", "statement")
+
+
+def edit(endorsement_id: int, actor: Actor, fields: PublicFields,
+         reason: str | None = None) -> dict[str, list[str | None]]:
+    """Correct the public fields, recording each change as before/after. Returns the changes."""
+    with write_transaction():
+        entry = _locked(endorsement_id)
+        if entry.state == State.WITHDRAWN:
+            raise IllegalTransition(entry.state, entry.state)
+        changes: dict[str, list[str | None]] = {}
+        for name in EDITABLE:
+            before, after = getattr(entry, name), getattr(fields, name)
+            if before != after:
+                changes[name] = [before and str(before), after and str(after)]
+                setattr(entry, name, after)
+        if not changes:
+            return changes
+        if "name" in changes:
+            entry.normalized_name = normalize_name(entry.name)
+        if "category" in changes and entry.state in PUBLIC_STATES:
+            counts.move(Category(str(changes["category"][0])), entry.category)
+        audit.record(actor, "edit", endorsement_id=entry.id, reason=reason,
+                     data={"changes": changes})
+        return changes
 
 
 def _transition(entry: Endorsement, target: State, actor: Actor, reason: str | None = None) -> bool:
@@ -230,7 +296,9 @@ def _transition(entry: Endorsement, target: State, actor: Actor, reason: str | N
     if not needs_transition(source, target):
         return False
     entry.state = target
-    setattr(entry, Endorsement.STATE_TIMESTAMPS[target], utcnow())
+    stamp = Endorsement.STATE_TIMESTAMPS[target]
+    if target != State.APPROVED or entry.approved_at is None:  # approved_at: first publication
+        setattr(entry, stamp, utcnow())
     counts.adjust(entry.category, source, target)
     _audit(entry, actor, "transition", source, target, reason)
     return True
@@ -244,10 +312,9 @@ def _audit(
     target: State | None,
     reason: str | None = None,
 ) -> None:
-    db.session.add(AuditEvent(
-        endorsement_id=entry.id, actor_kind=actor.kind, actor_user_id=actor.user_id,
-        action=action, from_state=source, to_state=target, reason=reason,
-    ))
+    audit.record(actor, action, endorsement_id=entry.id, source=source, target=target,
+                 reason=reason)
+
 
 
 def add_published(submission: Submission, actor: Actor, reason: str) -> int:

@@ -17,7 +17,8 @@ from .errors import DomainError
 
 
 class Purpose(StrEnum):
-    CONFIRM = "confirm"
+    CONFIRM = "confirm"  # a signer confirms their email
+    INVITE = "invite"  # a new moderator sets their password
 
 
 class TokenInvalid(DomainError):

@@ -140,3 +140,25 @@ def live_server(app: Flask) -> Iterator[LiveServer]:
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def moderator(app: Flask) -> FlaskClient:
+    """A client signed in as a moderator."""
+    from .helpers import login, make_user
+
+    make_user(app, "mod@campaign.example", "moderator")
+    client = app.test_client()
+    assert login(client, "mod@campaign.example").status_code == 302
+    return client
+
+
+@pytest.fixture
+def admin(app: Flask) -> FlaskClient:
+    """A client signed in as an admin."""
+    from .helpers import login, make_user
+
+    make_user(app, "admin@campaign.example", "admin")
+    client = app.test_client()
+    assert login(client, "admin@campaign.example").status_code == 302
+    return client

@@ -22,7 +22,7 @@ from endorse.extensions import db
 from endorse.models import Category, Endorsement, Region, State
 from endorse.tokens import Purpose, make_token
 
-CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+CSRF = re.compile(r'name="csrf_token"[^>]*?value="([^"]+)"')
 LINK = re.compile(r"http://endorse\.test/(en|fr|nl)/confirm/[\w.-]+")
 ERRORS = re.compile(r'<p class="error" id="[\w-]+">([^<]+)</p>')
 
@@ -194,8 +194,10 @@ def make_endorsement(app: Flask, state: State = State.UNVERIFIED, **changes: Any
         nonce = db.session.get(Endorsement, entry_id).token_nonce  # type: ignore[union-attr]
         operations.confirm(make_token(Purpose.CONFIRM, entry_id, nonce))
         moderator = operations.SYSTEM
-        if state == State.APPROVED:
+        if state in (State.APPROVED, State.HIDDEN):
             operations.approve(entry_id, moderator)
+        if state == State.HIDDEN:
+            operations.hide(entry_id, moderator, "checking a complaint")
         elif state == State.REJECTED:
             operations.reject(entry_id, moderator, "not an organisation")
         elif state == State.WITHDRAWN:
@@ -219,3 +221,23 @@ class LiveServer:
     def stop(self) -> None:
         self._server.shutdown()
         self._thread.join(timeout=10)
+
+
+PASSWORD = "correct horse battery staple"
+
+
+def make_user(app: Flask, email: str, role: str = "moderator") -> int:
+    from endorse import accounts, audit
+    from endorse.models import Role
+
+    with app.app_context():
+        return accounts.create(email, PASSWORD, Role(role), audit.SYSTEM).id
+
+
+def login(client: FlaskClient, email: str, password: str = PASSWORD) -> Any:
+    return submit(client, "/moderate/login", {"email": email, "password": password})
+
+
+def post_action(client: FlaskClient, url: str, page: str, **data: Any) -> Any:
+    """Post one of the console's forms, with the CSRF token of the page it is on."""
+    return client.post(url, data={"csrf_token": csrf_token(client, page), **data})

@@ -85,3 +85,32 @@ def test_errors_are_shown_beside_the_fields(browser: Any, site: tuple[Flask, str
     assert email.get_attribute("aria-invalid") == "true"
     assert email.input_value() == "not-an-address"
     page.close()
+
+
+def test_a_moderator_approves_from_the_queue_and_the_count_shows_it(
+    browser: Any, site: tuple[Flask, str]
+) -> None:
+    from endorse.models import State
+
+    from .helpers import PASSWORD, make_endorsement, make_user
+
+    app, url = site
+    make_user(app, "mod@campaign.example")
+    entry_id = make_endorsement(app, State.VERIFIED, name="Collectif Accueil Namur")
+    page = browser.new_page()
+    page.goto(f"{url}/en/")
+    assert page.get_by_role("status").inner_text().startswith("0 ")
+
+    page.goto(f"{url}/moderate/queue")
+    assert "/moderate/login" in page.url
+    page.get_by_label("Email address").fill("mod@campaign.example")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    assert page.url.endswith("/moderate/queue")
+    page.get_by_label(f"Select #{entry_id} Collectif Accueil Namur").check()
+    page.get_by_role("button", name="Approve selected").click()
+    assert "1 done" in page.get_by_role("status").first.inner_text()
+
+    page.goto(f"{url}/en/")
+    assert page.get_by_role("status").inner_text().startswith("1 ")
+    page.close()

@@ -80,8 +80,8 @@ def test_approve_and_reject_record_the_moderator(app: Flask, runner: Any) -> Non
         assert last is not None
         assert last.actor_kind == ActorKind.MODERATOR
         assert last.actor_user_id is not None
-        assert last.reason == "not real"
-        assert db.session.get(Endorsement, spam).rejection_reason == "not real"  # type: ignore[union-attr]
+        assert last.reason == "other: not real"
+        assert db.session.get(Endorsement, spam).rejection_reason == "other: not real"  # type: ignore[union-attr]
 
 
 def test_illegal_decisions_fail_with_a_message(app: Flask, runner: Any) -> None:

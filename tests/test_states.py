@@ -19,7 +19,10 @@ LEGAL = {
     (State.VERIFIED, State.APPROVED),
     (State.VERIFIED, State.REJECTED),
     (State.VERIFIED, State.WITHDRAWN),
+    (State.APPROVED, State.HIDDEN),
     (State.APPROVED, State.WITHDRAWN),
+    (State.HIDDEN, State.APPROVED),
+    (State.HIDDEN, State.WITHDRAWN),
     (State.REJECTED, State.WITHDRAWN),
 }
 PAIRS = [(s, t) for s, t in product(State, State) if s != t]

@@ -8,7 +8,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from ..models import Endorsement
+from ..models import Endorsement, RejectReason, User
 from ..tokens import Purpose, make_token
 from ..urls import external_url
 
@@ -43,3 +43,18 @@ def already_confirmed(entry: Endorsement) -> Draft:
     with force_locale(entry.language):
         subject = _("Your organisation's endorsement is already confirmed")
     return _render("already_confirmed", entry.language, subject, entry=entry, link=link)
+
+
+def rejected(entry: Endorsement, code: RejectReason, note: str | None) -> Draft:
+    with force_locale(entry.language):
+        subject = _("About your organisation's endorsement")
+    return _render("rejected", entry.language, subject, entry=entry, code=code, note=note)
+
+
+def invite(user: User, language: str) -> Draft:
+    token = make_token(Purpose.INVITE, user.id, user.token_nonce)
+    link = external_url("moderation.set_password", token=token)
+    days = current_app.config["INVITE_MAX_AGE"] // 86400
+    with force_locale(language):
+        subject = _("You are invited to moderate endorsements")
+    return _render("invite", language, subject, user=user, link=link, days=days)

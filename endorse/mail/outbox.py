@@ -30,7 +30,7 @@ from .transport import open_sender
 log = logging.getLogger(__name__)
 
 
-def enqueue(entry: Endorsement, kind: MailKind, draft: Draft) -> OutboxMessage | None:
+def enqueue_for(entry: Endorsement, kind: MailKind, draft: Draft) -> OutboxMessage | None:
     """Add a mail to ``entry``'s contact, unless it already had its share of this kind.
 
     Call inside a write transaction that holds ``entry``; returns None when capped.
@@ -45,8 +45,14 @@ def enqueue(entry: Endorsement, kind: MailKind, draft: Draft) -> OutboxMessage |
     if (sent_before or 0) >= current_app.config["MAILS_PER_KIND"]:
         log.info("mail %s to endorsement %s capped", kind, entry.id)
         return None
+    return enqueue(entry.contact_email, kind, draft, endorsement_id=entry.id)
+
+
+def enqueue(recipient: str, kind: MailKind, draft: Draft,
+            endorsement_id: int | None = None) -> OutboxMessage:
+    """Add a mail to the outbox, inside the caller's write transaction."""
     message = OutboxMessage(
-        endorsement_id=entry.id, kind=kind, recipient=entry.contact_email,
+        endorsement_id=endorsement_id, kind=kind, recipient=recipient,
         subject=draft.subject, body_text=draft.text, body_html=draft.html,
     )
     db.session.add(message)

@@ -1,14 +1,15 @@
 """Typed models and the domain's fixed vocabularies."""
 
 from .audit import ActorKind, AuditEvent
-from .choices import Area, Category, Region
+from .choices import Area, Category, Region, RejectReason
 from .counts import PublicCount
 from .endorsement import Endorsement
 from .outbox import MailKind, MailStatus, OutboxMessage
-from .states import LIVE_STATES, PUBLIC_STATES, IllegalTransition, State
+from .states import DECIDED_STATES, LIVE_STATES, PUBLIC_STATES, IllegalTransition, State
 from .user import Role, User
 
 __all__ = [
+    "DECIDED_STATES",
     "LIVE_STATES",
     "PUBLIC_STATES",
     "ActorKind",
@@ -22,6 +23,7 @@ __all__ = [
     "OutboxMessage",
     "PublicCount",
     "Region",
+    "RejectReason",
     "Role",
     "State",
     "User",

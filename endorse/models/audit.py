@@ -1,4 +1,4 @@
-"""The audit trail: one record per state change, kept free of personal data."""
+"""The audit trail: append-only, hash-chained, and free of personal data."""
 
 from __future__ import annotations
 
@@ -23,12 +23,18 @@ class AuditEvent(db.Model):
     __tablename__ = "audit_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     # By id only, with no foreign key: purging an endorsement must not break the trail.
-    endorsement_id: Mapped[int] = mapped_column(index=True)
+    endorsement_id: Mapped[int | None] = mapped_column(index=True)
+    subject_user_id: Mapped[int | None]  # the account an admin action was about
     actor_kind: Mapped[ActorKind] = mapped_column(enum_type(ActorKind))
-    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    action: Mapped[str] = mapped_column(String(32))
+    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    action: Mapped[str] = mapped_column(String(32), index=True)
     from_state: Mapped[State | None] = mapped_column(enum_type(State))
     to_state: Mapped[State | None] = mapped_column(enum_type(State))
     reason: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    data: Mapped[str | None] = mapped_column(Text)  # canonical JSON: what changed
+    # Each record seals its content and its predecessor's hash: editing or deleting
+    # any record breaks every hash after it.
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)

@@ -115,3 +115,27 @@ _REGION_AREAS = {
     )
     for region in Region
 }
+
+
+class RejectReason(StrEnum):
+    NOT_AN_ORGANISATION = "not_an_organisation"
+    CANNOT_VERIFY = "cannot_verify"
+    DUPLICATE = "duplicate"
+    NOT_ENTITLED = "not_entitled"
+    SPAM = "spam"
+    OTHER = "other"
+
+    @property
+    def label(self) -> LazyString:
+        """Translated when shown, in the language of the page or mail."""
+        return _REJECT_LABELS[self]
+
+
+_REJECT_LABELS = {
+    RejectReason.NOT_AN_ORGANISATION: _l("This is not an organisation."),
+    RejectReason.CANNOT_VERIFY: _l("We could not verify the organisation or the signature."),
+    RejectReason.DUPLICATE: _l("The organisation has already signed."),
+    RejectReason.NOT_ENTITLED: _l("The person who signed cannot speak for the organisation."),
+    RejectReason.SPAM: _l("Spam or abuse."),
+    RejectReason.OTHER: _l("Another reason."),
+}

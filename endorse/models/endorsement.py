@@ -69,13 +69,15 @@ class Endorsement(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # first publication
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     rejected_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     STATE_TIMESTAMPS = {
         State.VERIFIED: "verified_at",
         State.APPROVED: "approved_at",
+        State.HIDDEN: "hidden_at",
         State.REJECTED: "rejected_at",
         State.WITHDRAWN: "withdrawn_at",
     }

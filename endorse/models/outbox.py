@@ -15,6 +15,8 @@ from .types import UTCDateTime, enum_type, utcnow
 class MailKind(StrEnum):
     CONFIRM = "confirm"  # the confirmation link
     ALREADY_CONFIRMED = "already_confirmed"  # a re-signing of a confirmed endorsement
+    REJECTED = "rejected"  # a moderator's refusal, when they chose to tell the signer
+    INVITE = "invite"  # a set-password link for a new moderator
 
 
 class MailStatus(StrEnum):

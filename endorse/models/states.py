@@ -14,6 +14,7 @@ class State(StrEnum):
     UNVERIFIED = "unverified"  # signed, email not yet confirmed
     VERIFIED = "verified"  # email confirmed, awaiting a moderator
     APPROVED = "approved"  # public and counted
+    HIDDEN = "hidden"  # was public; taken off the list by a moderator
     REJECTED = "rejected"
     WITHDRAWN = "withdrawn"
 
@@ -27,19 +28,23 @@ _LABELS = {
     State.UNVERIFIED: _l("Waiting for email confirmation"),
     State.VERIFIED: _l("Awaiting review"),
     State.APPROVED: _l("Published"),
+    State.HIDDEN: _l("Hidden"),
     State.REJECTED: _l("Rejected"),
     State.WITHDRAWN: _l("Withdrawn"),
 }
 
 #: States that block a twin from the same email for the same organisation.
-LIVE_STATES = frozenset({State.UNVERIFIED, State.VERIFIED, State.APPROVED})
+LIVE_STATES = frozenset({State.UNVERIFIED, State.VERIFIED, State.APPROVED, State.HIDDEN})
+#: States a moderator has decided.
+DECIDED_STATES = frozenset({State.APPROVED, State.HIDDEN, State.REJECTED})
 #: States shown to the public and counted.
 PUBLIC_STATES = frozenset({State.APPROVED})
 
 ALLOWED: dict[State, frozenset[State]] = {
     State.UNVERIFIED: frozenset({State.VERIFIED, State.WITHDRAWN}),
     State.VERIFIED: frozenset({State.APPROVED, State.REJECTED, State.WITHDRAWN}),
-    State.APPROVED: frozenset({State.WITHDRAWN}),
+    State.APPROVED: frozenset({State.HIDDEN, State.WITHDRAWN}),
+    State.HIDDEN: frozenset({State.APPROVED, State.WITHDRAWN}),
     State.REJECTED: frozenset({State.WITHDRAWN}),
     State.WITHDRAWN: frozenset(),
 }

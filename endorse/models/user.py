@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
+from ..tokens import new_nonce
 from .types import UTCDateTime, enum_type, utcnow
 
 
@@ -28,7 +29,30 @@ class User(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     # Bumped to end every session of the account at once (logout, deactivation).
     session_version: Mapped[int] = mapped_column(default=1)
+    # Changes when a set-password link is used, so each link works once.
+    token_nonce: Mapped[str] = mapped_column(String(32), default=new_nonce)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    # Flask-Login: the id carries the session version, so bumping it ends old sessions.
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method="scrypt")

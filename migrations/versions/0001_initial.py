@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 21:08:16.778067
+Create Date: 2026-11-28 21:25:53.182343
 
 """
 from datetime import UTC, datetime
@@ -40,7 +40,7 @@ def upgrade():
     sa.Column('consent_version', sa.String(length=32), nullable=False),
     sa.Column('consent_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('news_opt_in', sa.Boolean(), nullable=False),
-    sa.Column('state', sa.Enum('unverified', 'verified', 'approved', 'rejected', 'withdrawn', name='state', native_enum=False, length=32), nullable=False),
+    sa.Column('state', sa.Enum('unverified', 'verified', 'approved', 'hidden', 'rejected', 'withdrawn', name='state', native_enum=False, length=32), nullable=False),
     sa.Column('duplicate_of_id', sa.Integer(), nullable=True),
     sa.Column('token_nonce', sa.String(length=32), nullable=False),
     sa.Column('rejection_reason', sa.String(length=500), nullable=True),
@@ -48,6 +48,7 @@ def upgrade():
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('verified_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('approved_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('hidden_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('rejected_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('withdrawn_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['duplicate_of_id'], ['endorsements.id'], name=op.f('fk_endorsements_duplicate_of_id_endorsements'), ondelete='SET NULL'),
@@ -57,12 +58,12 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_endorsements_contact_email'), ['contact_email'], unique=False)
         batch_op.create_index(batch_op.f('ix_endorsements_normalized_name'), ['normalized_name'], unique=False)
         batch_op.create_index('ix_endorsements_state_sort', ['state', 'normalized_name'], unique=False)
-        batch_op.create_index('uq_endorsements_live_email_name', ['contact_email', 'normalized_name'], unique=True, sqlite_where=sa.text("state IN ('approved', 'unverified', 'verified')"), postgresql_where=sa.text("state IN ('approved', 'unverified', 'verified')"))
+        batch_op.create_index('uq_endorsements_live_email_name', ['contact_email', 'normalized_name'], unique=True, sqlite_where=sa.text("state IN ('approved', 'hidden', 'unverified', 'verified')"), postgresql_where=sa.text("state IN ('approved', 'hidden', 'unverified', 'verified')"))
 
     op.create_table('outbox_messages',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('endorsement_id', sa.Integer(), nullable=True),
-    sa.Column('kind', sa.Enum('confirm', 'already_confirmed', name='mailkind', native_enum=False, length=32), nullable=False),
+    sa.Column('kind', sa.Enum('confirm', 'already_confirmed', 'rejected', 'invite', name='mailkind', native_enum=False, length=32), nullable=False),
     sa.Column('recipient', sa.String(length=254), nullable=False),
     sa.Column('subject', sa.String(length=300), nullable=False),
     sa.Column('body_text', sa.Text(), nullable=False),
@@ -100,24 +101,34 @@ def upgrade():
     sa.Column('role', sa.Enum('admin', 'moderator', name='role', native_enum=False, length=32), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('session_version', sa.Integer(), nullable=False),
+    sa.Column('token_nonce', sa.String(length=32), nullable=False),
+    sa.Column('last_login_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
     sa.UniqueConstraint('email', name=op.f('uq_users_email'))
     )
     op.create_table('audit_events',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('endorsement_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('endorsement_id', sa.Integer(), nullable=True),
+    sa.Column('subject_user_id', sa.Integer(), nullable=True),
     sa.Column('actor_kind', sa.Enum('signer', 'moderator', 'system', name='actorkind', native_enum=False, length=32), nullable=False),
     sa.Column('actor_user_id', sa.Integer(), nullable=True),
     sa.Column('action', sa.String(length=32), nullable=False),
-    sa.Column('from_state', sa.Enum('unverified', 'verified', 'approved', 'rejected', 'withdrawn', name='state', native_enum=False, length=32), nullable=True),
-    sa.Column('to_state', sa.Enum('unverified', 'verified', 'approved', 'rejected', 'withdrawn', name='state', native_enum=False, length=32), nullable=True),
+    sa.Column('from_state', sa.Enum('unverified', 'verified', 'approved', 'hidden', 'rejected', 'withdrawn', name='state', native_enum=False, length=32), nullable=True),
+    sa.Column('to_state', sa.Enum('unverified', 'verified', 'approved', 'hidden', 'rejected', 'withdrawn', name='state', native_enum=False, length=32), nullable=True),
     sa.Column('reason', sa.Text(), nullable=True),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('data', sa.Text(), nullable=True),
+    sa.Column('prev_hash', sa.String(length=64), nullable=False),
+    sa.Column('hash', sa.String(length=64), nullable=False),
     sa.ForeignKeyConstraint(['actor_user_id'], ['users.id'], name=op.f('fk_audit_events_actor_user_id_users')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_events'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_events')),
+    sa.UniqueConstraint('hash', name=op.f('uq_audit_events_hash'))
     )
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_audit_events_action'), ['action'], unique=False)
+        batch_op.create_index(batch_op.f('ix_audit_events_actor_user_id'), ['actor_user_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_audit_events_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_events_endorsement_id'), ['endorsement_id'], unique=False)
 
     # ### end Alembic commands ###
@@ -127,6 +138,9 @@ def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_events_endorsement_id'))
+        batch_op.drop_index(batch_op.f('ix_audit_events_created_at'))
+        batch_op.drop_index(batch_op.f('ix_audit_events_actor_user_id'))
+        batch_op.drop_index(batch_op.f('ix_audit_events_action'))
 
     op.drop_table('audit_events')
     op.drop_table('users')
@@ -137,7 +151,7 @@ def downgrade():
 
     op.drop_table('outbox_messages')
     with op.batch_alter_table('endorsements', schema=None) as batch_op:
-        batch_op.drop_index('uq_endorsements_live_email_name', sqlite_where=sa.text("state IN ('approved', 'unverified', 'verified')"), postgresql_where=sa.text("state IN ('approved', 'unverified', 'verified')"))
+        batch_op.drop_index('uq_endorsements_live_email_name', sqlite_where=sa.text("state IN ('approved', 'hidden', 'unverified', 'verified')"), postgresql_where=sa.text("state IN ('approved', 'hidden', 'unverified', 'verified')"))
         batch_op.drop_index('ix_endorsements_state_sort')
         batch_op.drop_index(batch_op.f('ix_endorsements_normalized_name'))
         batch_op.drop_index(batch_op.f('ix_endorsements_contact_email'))

@@ -1,0 +1,200 @@
+"""Moderator accounts: invitations, passwords, roles, and ending sessions at once."""
+
+from __future__ import annotations
+
+import secrets
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from sqlalchemy import func, select
+
+from . import audit
+from .audit import Actor
+from .database import write_transaction
+from .errors import DomainError, NotFound
+from .extensions import db
+from .mail import messages
+from .mail.outbox import deliver_after_response, enqueue
+from .models import MailKind, Role, User
+from .models.types import utcnow
+from .tokens import Purpose, TokenUsed, new_nonce, nonce_matches, read_token
+
+MIN_PASSWORD = 12
+# Checked when no account matches, so a wrong email costs as long as a wrong password.
+_DUMMY_HASH = (
+    "scrypt:32768:8:1$7EeonblgttO3yuRe$1a316c17856d02dbd7c9f943693e3fe22754b2648a4a82e377a2aeb82"
+    "f8e5a6910390afde349a449082e1eafdc9a68a6169797240ace0f0809ab492e6035d7f2"
+)
+
+
+class AccountError(DomainError):
+    """An account change the rules refuse."""
+
+
+class InvalidEmail(AccountError):
+    pass
+
+
+class WeakPassword(AccountError):
+    pass
+
+
+class AccountExists(AccountError):
+    pass
+
+
+class LastAdmin(AccountError):
+    """The console always keeps one active admin."""
+
+
+class OwnAccount(AccountError):
+    """An admin cannot lock themselves out."""
+
+
+def normalize_email(address: str) -> str:
+    try:
+        return validate_email(address, check_deliverability=False).normalized.lower()
+    except EmailNotValidError as exc:
+        raise InvalidEmail(f"not a valid email address: {exc}") from exc
+
+
+def check_password_strength(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise WeakPassword(f"the password needs at least {MIN_PASSWORD} characters")
+
+
+def create(email: str, password: str, role: Role, actor: Actor) -> User:
+    """An account with a password, made from the command line."""
+    check_password_strength(password)
+    with write_transaction():
+        user = _new_user(email, role, actor, password)
+    return user
+
+
+def invite(email: str, role: Role, actor: Actor, language: str) -> User:
+    """An account whose owner sets the password through a single-use, expiring link."""
+    with write_transaction():
+        # The password is unusable until they choose one.
+        user = _new_user(email, role, actor, secrets.token_urlsafe(32))
+        message = enqueue(user.email, MailKind.INVITE, messages.invite(user, language))
+        db.session.flush()
+        message_id = message.id
+    deliver_after_response([message_id])
+    return user
+
+
+def _new_user(email: str, role: Role, actor: Actor, password: str) -> User:
+    address = normalize_email(email)
+    if db.session.scalar(select(User.id).where(User.email == address)):
+        raise AccountExists(f"an account for {address} exists already")
+    user = User(email=address, role=role, token_nonce=new_nonce())
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    audit.record(actor, "user.create", subject_user_id=user.id, data={"role": role.value})
+    return user
+
+
+def check_invitation(token: str) -> User:
+    user_id, nonce = read_token(Purpose.INVITE, token, current_app.config["INVITE_MAX_AGE"])
+    user = db.session.get(User, user_id)
+    if user is None or not user.active or not nonce_matches(user.token_nonce, nonce):
+        raise TokenUsed()
+    return user
+
+
+def set_password(token: str, password: str) -> User:
+    """Use an invitation link: set the password; the link and older sessions stop working."""
+    check_password_strength(password)
+    with write_transaction():
+        user = check_invitation(token)
+        db.session.refresh(user, with_for_update=True)
+        user.set_password(password)
+        user.token_nonce = new_nonce()
+        user.session_version += 1
+        audit.record(Actor.moderator(user.id), "user.password", subject_user_id=user.id)
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active account with this email and password, or None, in the same time either way."""
+    try:
+        address = normalize_email(email)
+    except InvalidEmail:
+        address = ""
+    user = db.session.scalar(select(User).where(User.email == address)) if address else None
+    if user is None:
+        User(password_hash=_DUMMY_HASH).check_password(password)
+        return None
+    if not user.check_password(password) or not user.active:
+        return None
+    with write_transaction():
+        db.session.get(User, user.id).last_login_at = utcnow()  # type: ignore[union-attr]
+    return db.session.get(User, user.id)
+
+
+def load(session_id: str) -> User | None:
+    """The account of a login session, if it is still valid (Flask-Login's user loader)."""
+    user_id, _, version = session_id.partition(":")
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or str(user.session_version) != version:
+        return None
+    return user
+
+
+def end_sessions(user_id: int) -> None:
+    """Log the account out everywhere: every existing session cookie stops working."""
+    with write_transaction():
+        user = _locked(user_id)
+        user.session_version += 1
+
+
+def change_role(user_id: int, role: Role, actor: Actor) -> None:
+    with write_transaction():
+        user = _locked(user_id)
+        if user.role == role:
+            return
+        if user.role == Role.ADMIN:
+            _keep_an_admin(user)
+        audit.record(actor, "user.role", subject_user_id=user.id,
+                     data={"role": [user.role.value, role.value]})
+        user.role = role
+        user.session_version += 1
+
+
+def set_active(user_id: int, active: bool, actor: Actor) -> None:
+    """Deactivate (its sessions end at once) or reactivate an account."""
+    with write_transaction():
+        user = _locked(user_id)
+        if user.active == active:
+            return
+        if not active and user.id == actor.user_id:
+            raise OwnAccount("you cannot deactivate your own account")
+        if not active and user.role == Role.ADMIN:
+            _keep_an_admin(user)
+        user.active = active
+        user.session_version += 1
+        audit.record(actor, "user.activate" if active else "user.deactivate",
+                     subject_user_id=user.id)
+
+
+def _keep_an_admin(leaving: User) -> None:
+    others = db.session.scalar(
+        select(func.count()).select_from(User)
+        .where(User.role == Role.ADMIN, User.active.is_(True), User.id != leaving.id)
+    )
+    if not others:
+        raise LastAdmin("the last active admin cannot lose that role")
+
+
+def _locked(user_id: int) -> User:
+    user = db.session.get(User, user_id, with_for_update=True)
+    if user is None:
+        raise NotFound(f"no account #{user_id}")
+    return user
+
+
+def all_users() -> list[User]:
+    return list(db.session.scalars(select(User).order_by(User.email)))

@@ -1,0 +1,7 @@
+"""The moderators' console under /moderate."""
+
+from flask import Blueprint
+
+bp = Blueprint("moderation", __name__, url_prefix="/moderate")
+
+from . import auth, views  # noqa: E402,F401  (routes register themselves on bp)

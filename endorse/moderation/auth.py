@@ -1,0 +1,134 @@
+"""Who may use the console: login, logout, invitations, idle timeout, and the guards."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, login_user, logout_user
+
+from .. import accounts
+from ..extensions import limiter, login_manager
+from ..tokens import TokenExpired, TokenInvalid, TokenUsed
+from . import bp
+from .forms import LoginForm, SetPasswordForm
+
+#: The only console pages open without an account.
+OPEN_ENDPOINTS = frozenset({"moderation.login", "moderation.set_password"})
+F = TypeVar("F", bound=Callable[..., Any])
+
+login_manager.login_view = "moderation.login"
+login_manager.login_message = _l("Please sign in to use the moderation console.")
+login_manager.login_message_category = "info"
+login_manager.user_loader(accounts.load)
+
+
+def admin_required(view: F) -> F:
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if not current_user.is_admin:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@bp.before_request
+def _guard() -> ResponseReturnValue | None:
+    """Every console page needs an active account, used within the idle timeout."""
+    if request.endpoint in OPEN_ENDPOINTS:
+        return None
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    now = time.time()
+    idle = current_app.config["MODERATOR_IDLE_MINUTES"] * 60
+    if now - session.get("seen", 0) > idle:
+        logout_user()
+        session.clear()
+        flash(_("You were signed out after %(minutes)d minutes without activity.",
+                minutes=idle // 60), "info")
+        return redirect(url_for("moderation.login", next=request.full_path))
+    session["seen"] = now
+    return None
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only a path on this site: never an open redirect."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or not target.startswith("/moderate"):
+        return None
+    return target
+
+
+def _login_failed(response: Any) -> bool:
+    return bool(response.status_code == 401)
+
+
+def _account_key() -> str:
+    return "login-account:" + (request.form.get("email") or "").strip().lower()
+
+
+def _ip_key() -> str:
+    return "login-ip:" + get_remote_address()
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], key_func=_ip_key,
+               methods=["POST"], deduct_when=_login_failed)
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_account_key,
+               methods=["POST"], deduct_when=_login_failed)
+def login() -> ResponseReturnValue:
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            session.clear()  # nothing from before the login survives it
+            login_user(user)
+            session.permanent = True
+            session["seen"] = time.time()
+            return redirect(_safe_next(request.args.get("next"))
+                            or url_for("moderation.dashboard"))
+        flash(_("Invalid email or password."), "error")
+        status = 401
+    elif request.method == "POST":
+        status = 400
+    return render_template("moderation/login.html", form=form), status
+
+
+@bp.post("/logout")
+def logout() -> ResponseReturnValue:
+    accounts.end_sessions(current_user.id)
+    logout_user()
+    session.clear()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("moderation.login"))
+
+
+@bp.route("/welcome/<token>", methods=["GET", "POST"])
+def set_password(token: str) -> ResponseReturnValue:
+    try:
+        user = accounts.check_invitation(token)
+    except (TokenInvalid, TokenExpired, TokenUsed):
+        message = _("This link does not work any more. Ask an admin for a new invitation.")
+        return render_template("errors/error.html", code=410, title=_("Link expired"),
+                               message=message), 410
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        accounts.set_password(token, form.password.data)
+        flash(_("Your password is set. You can sign in now."), "success")
+        return redirect(url_for("moderation.login"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("moderation/set_password.html", form=form, user=user), status

@@ -1,0 +1,183 @@
+"""Forms of the moderators' console."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectChoice,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
+
+from ..accounts import MIN_PASSWORD
+from ..models import Category, Region, RejectReason, Role, State
+from ..models import endorsement as limits
+from ..operations import PublicFields
+from ..public.fields import ChoiceField, clean_line, clean_text, plain_characters, website_url
+from ..review import AuditFilters, Filters
+
+
+def _blank(label: object) -> list[SelectChoice]:
+    return [SelectChoice("", label)]  # type: ignore[arg-type]
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("Email address"), filters=[clean_line],
+                       validators=[DataRequired(_l("Please enter your email address.")),
+                                   Length(max=254), plain_characters],
+                       render_kw={"autocomplete": "username"})
+    password = PasswordField(_l("Password"),
+                             validators=[DataRequired(_l("Please enter your password.")),
+                                         Length(max=1000)],
+                             render_kw={"autocomplete": "current-password"})
+    submit = SubmitField(_l("Sign in"))
+
+
+class SetPasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(_l("Please choose a password.")),
+                    Length(min=MIN_PASSWORD, max=1000,
+                           message=_l("Please use at least %(min)d characters.",
+                                      min=MIN_PASSWORD))],
+        description=_l("At least %(min)d characters. A sentence you can remember works well.",
+                       min=MIN_PASSWORD),
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("The same password again"),
+        validators=[EqualTo("password", message=_l("The two passwords are not the same."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+    submit = SubmitField(_l("Set my password"))
+
+
+class ActionForm(FlaskForm):
+    """A button that changes state: CSRF-protected, with an optional reason."""
+
+    reason = StringField(_l("Reason (optional)"), filters=[clean_line],
+                         validators=[Optional(), Length(max=500), plain_characters])
+    submit = SubmitField(_l("Confirm"))
+
+
+class RejectForm(FlaskForm):
+    code = ChoiceField(_l("Reason"),
+                       choices=_blank(_l("Choose one…"))
+                       + [SelectChoice(r.value, r.label) for r in RejectReason])
+    note = TextAreaField(_l("Details (optional)"), filters=[clean_text],
+                         validators=[Optional(), Length(max=400), plain_characters],
+                         render_kw={"rows": 3})
+    notify = BooleanField(_l("Tell the signer by email, in their language"))
+    submit = SubmitField(_l("Reject"))
+
+
+class BulkForm(FlaskForm):
+    ids = SelectMultipleField(_l("Endorsements"), coerce=int, validate_choice=False)
+    code = ChoiceField(_l("Reason for rejecting"),
+                       choices=_blank(_l("Choose one…"))
+                       + [SelectChoice(r.value, r.label) for r in RejectReason],
+                       validators=[Optional()])
+    approve = SubmitField(_l("Approve selected"))
+    reject = SubmitField(_l("Reject selected"))
+
+
+class EditForm(FlaskForm):
+    name = StringField(_l("Organisation name"), filters=[clean_line],
+                       validators=[DataRequired(_l("Please enter the name of the organisation.")),
+                                   Length(max=limits.NAME_MAX), plain_characters])
+    category = ChoiceField(_l("Kind of organisation"),
+                           choices=[SelectChoice(c.value, c.label) for c in Category])
+    city = StringField(_l("City or town"), filters=[clean_line],
+                       validators=[DataRequired(_l("Please enter the city or town.")),
+                                   Length(max=limits.CITY_MAX), plain_characters])
+    region = ChoiceField(_l("Province or region"),
+                         choices=[SelectChoice(r.value, r.label, optgroup=r.area.label)
+                                  for r in Region])
+    website = StringField(_l("Website (optional)"), filters=[clean_line],
+                          validators=[Optional(), Length(max=limits.WEBSITE_MAX),
+                                      plain_characters, website_url])
+    statement = TextAreaField(_l("Public statement (optional)"), filters=[clean_text],
+                              validators=[Optional(), Length(max=limits.STATEMENT_MAX),
+                                          plain_characters], render_kw={"rows": 4})
+    reason = StringField(_l("Why you change it (optional)"), filters=[clean_line],
+                         validators=[Optional(), Length(max=500), plain_characters])
+    submit = SubmitField(_l("Save changes"))
+
+    def fields(self) -> PublicFields:
+        return PublicFields(
+            name=self.name.data, category=Category(self.category.data), city=self.city.data,
+            region=Region(self.region.data), website=self.website.data or None,
+            statement=self.statement.data or None,
+        )
+
+
+class SearchForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search changes nothing
+
+    q = StringField(_l("Search"), filters=[clean_line],
+                    validators=[Optional(), Length(max=200), plain_characters])
+    state = ChoiceField(_l("State"), validators=[Optional()],
+                        choices=_blank(_l("Any")) + [SelectChoice(s.value, s.label)
+                                                      for s in State])
+    category = ChoiceField(_l("Kind of organisation"), validators=[Optional()],
+                           choices=_blank(_l("Any")) + [SelectChoice(c.value, c.label)
+                                                         for c in Category])
+    region = ChoiceField(_l("Province or region"), validators=[Optional()],
+                         choices=_blank(_l("Any")) + [SelectChoice(r.value, r.label)
+                                                       for r in Region])
+    since = DateField(_l("Signed from"), validators=[Optional()])
+    until = DateField(_l("Signed until"), validators=[Optional()])
+    submit = SubmitField(_l("Search"))
+
+    def filters(self) -> Filters:
+        return Filters(
+            state=State(self.state.data) if self.state.data else None,
+            category=Category(self.category.data) if self.category.data else None,
+            region=Region(self.region.data) if self.region.data else None,
+            since=self.since.data, until=self.until.data, text=self.q.data or None,
+        )
+
+
+class AuditSearchForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    action = StringField(_l("Action"), filters=[clean_line],
+                         validators=[Optional(), Length(max=32), plain_characters])
+    endorsement = IntegerField(_l("Endorsement number"), validators=[Optional()])
+    actor = StringField(_l("Moderator's email"), filters=[clean_line],
+                        validators=[Optional(), Length(max=254), plain_characters])
+    since = DateField(_l("From"), validators=[Optional()])
+    until = DateField(_l("Until"), validators=[Optional()])
+    submit = SubmitField(_l("Filter"))
+
+    def filters(self) -> AuditFilters:
+        return AuditFilters(action=self.action.data or None,
+                            endorsement_id=self.endorsement.data or None,
+                            actor=self.actor.data or None,
+                            since=self.since.data, until=self.until.data)
+
+
+class InviteForm(FlaskForm):
+    email = EmailField(_l("Email address"), filters=[clean_line],
+                       validators=[DataRequired(_l("Please enter an email address.")),
+                                   Length(max=254), plain_characters])
+    role = ChoiceField(_l("Role"), choices=[SelectChoice(Role.MODERATOR.value, _l("Moderator")),
+                                            SelectChoice(Role.ADMIN.value, _l("Admin"))])
+    submit = SubmitField(_l("Send the invitation"))
+
+
+class RoleForm(FlaskForm):
+    role = ChoiceField(_l("Role"), choices=[SelectChoice(Role.MODERATOR.value, _l("Moderator")),
+                                            SelectChoice(Role.ADMIN.value, _l("Admin"))])
+    submit = SubmitField(_l("Change role"))

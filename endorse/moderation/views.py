@@ -1,0 +1,304 @@
+"""Console pages. Each view validates, calls one operation or query, flashes, redirects."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from flask import (
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from .. import accounts, audit, export, operations, review, stats
+from ..audit import Actor
+from ..database import write_transaction
+from ..errors import NotFound
+from ..extensions import db
+from ..i18n import current_language
+from ..models import Endorsement, IllegalTransition, RejectReason, Role, State
+from . import bp
+from .auth import admin_required
+from .forms import (
+    ActionForm,
+    AuditSearchForm,
+    BulkForm,
+    EditForm,
+    InviteForm,
+    RejectForm,
+    RoleForm,
+    SearchForm,
+)
+
+
+def _me() -> Actor:
+    return Actor.moderator(current_user.id)
+
+
+def _entry_or_404(endorsement_id: int) -> Endorsement:
+    entry = db.session.get(Endorsement, endorsement_id)
+    if entry is None:
+        abort(404)
+    return entry
+
+
+def _back(endorsement_id: int) -> ResponseReturnValue:
+    if request.args.get("from") == "queue":
+        return redirect(url_for("moderation.queue"))
+    return redirect(url_for("moderation.entry", endorsement_id=endorsement_id))
+
+
+def _say_already_decided(endorsement_id: int) -> None:
+    decision = review.last_decision(endorsement_id)
+    if decision is None:
+        flash(_("Nothing changed."), "warning")
+        return
+    flash(_("Already decided by %(who)s: %(state)s.", who=decision.by,
+            state=decision.state.label), "warning")
+
+
+def _decide(endorsement_id: int, decide: Callable[[], bool], done: str) -> ResponseReturnValue:
+    try:
+        changed = decide()
+    except NotFound:
+        abort(404)
+    except IllegalTransition:
+        changed = False
+    if changed:
+        flash(done, "success")
+    else:
+        _say_already_decided(endorsement_id)
+    return _back(endorsement_id)
+
+
+@bp.get("/")
+def dashboard() -> ResponseReturnValue:
+    overview = stats.overview()
+    return render_template("moderation/dashboard.html", overview=overview,
+                           waiting=overview.by_state[State.VERIFIED],
+                           chart=stats.approvals_chart(), head=audit.head())
+
+
+@bp.get("/queue")
+def queue() -> ResponseReturnValue:
+    return render_template("moderation/queue.html", items=review.queue(), form=BulkForm())
+
+
+@bp.post("/queue")
+def bulk() -> ResponseReturnValue:
+    form = BulkForm()
+    if not form.validate_on_submit() or not form.ids.data:
+        flash(_("Select at least one endorsement."), "warning")
+        return redirect(url_for("moderation.queue"))
+    code = RejectReason(form.code.data) if form.code.data else RejectReason.OTHER
+    done, skipped = 0, 0
+    for endorsement_id in form.ids.data:
+        try:
+            if form.reject.data:
+                changed = operations.reject(endorsement_id, _me(), code=code)
+            else:
+                changed = operations.approve(endorsement_id, _me())
+        except (IllegalTransition, NotFound):
+            changed = False
+        done, skipped = done + changed, skipped + (not changed)
+    flash(_("%(done)d done, %(skipped)d already decided by someone else.", done=done,
+            skipped=skipped), "success" if not skipped else "warning")
+    return redirect(url_for("moderation.queue"))
+
+
+@bp.get("/endorsements")
+def entries() -> ResponseReturnValue:
+    form = SearchForm(request.args)
+    filters = form.filters() if form.validate() else review.Filters()
+    results = review.search(filters, request.args.get("page", 1, type=int) or 1)
+    return render_template("moderation/entries.html", form=form, results=results,
+                           filters=filters.as_dict())
+
+
+@bp.get("/endorsements.csv")
+def export_csv() -> ResponseReturnValue:
+    form = SearchForm(request.args)
+    filters = form.filters() if form.validate() else review.Filters()
+    with write_transaction():
+        audit.record(_me(), "export", data={"filters": filters.as_dict()})
+    query = review.filtered(filters).order_by(Endorsement.id).execution_options(yield_per=500)
+
+    @stream_with_context
+    def generate() -> Iterator[str]:
+        yield from export.rows(db.session.scalars(query))
+
+    response = Response(generate(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = 'attachment; filename="endorsements.csv"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/endorsements/<int:endorsement_id>")
+def entry(endorsement_id: int) -> ResponseReturnValue:
+    item = _entry_or_404(endorsement_id)
+    return render_template(
+        "moderation/entry.html", entry=item, hints=review.hints(item),
+        trail=review.trail(item.id), action=ActionForm(), reject_form=RejectForm(),
+    )
+
+
+@bp.post("/endorsements/<int:endorsement_id>/approve")
+def approve(endorsement_id: int) -> ResponseReturnValue:
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    return _decide(endorsement_id, lambda: operations.approve(endorsement_id, _me()),
+                   _("Approved: the organisation is now public."))
+
+
+@bp.post("/endorsements/<int:endorsement_id>/reject")
+def reject(endorsement_id: int) -> ResponseReturnValue:
+    form = RejectForm()
+    if not form.validate_on_submit():
+        item = _entry_or_404(endorsement_id)
+        return render_template(
+            "moderation/entry.html", entry=item, hints=review.hints(item),
+            trail=review.trail(item.id), action=ActionForm(), reject_form=form,
+        ), 400
+    return _decide(endorsement_id, lambda: operations.reject(
+        endorsement_id, _me(), form.note.data or None, code=RejectReason(form.code.data),
+        notify=bool(form.notify.data)), _("Rejected."))
+
+
+def _simple(name: str, operation: Callable[..., bool], done: Callable[[], str]) -> None:
+    def view(endorsement_id: int) -> ResponseReturnValue:
+        form = ActionForm()
+        if not form.validate_on_submit():
+            abort(400)
+        return _decide(endorsement_id,
+                       lambda: operation(endorsement_id, _me(), form.reason.data or None),
+                       done())
+
+    bp.add_url_rule(f"/endorsements/<int:endorsement_id>/{name}", name, view, methods=["POST"])
+
+
+_simple("hide", operations.hide, lambda: _("Hidden from the public list."))
+_simple("unhide", operations.unhide, lambda: _("Published again."))
+_simple("withdraw", operations.withdraw, lambda: _("Marked as withdrawn."))
+
+
+@bp.route("/endorsements/<int:endorsement_id>/edit", methods=["GET", "POST"])
+def edit(endorsement_id: int) -> ResponseReturnValue:
+    item = _entry_or_404(endorsement_id)
+    form = EditForm(obj=item) if request.method == "GET" else EditForm()
+    if request.method == "GET":
+        form.category.data, form.region.data = item.category.value, item.region.value
+    if form.validate_on_submit():
+        try:
+            changes = operations.edit(endorsement_id, _me(), form.fields(),
+                                      form.reason.data or None)
+        except IllegalTransition:
+            flash(_("A withdrawn endorsement cannot be edited."), "error")
+            return redirect(url_for("moderation.entry", endorsement_id=endorsement_id))
+        flash(_("Saved.") if changes else _("Nothing changed."),
+              "success" if changes else "info")
+        return redirect(url_for("moderation.entry", endorsement_id=endorsement_id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("moderation/edit.html", form=form, entry=item), status
+
+
+@bp.get("/audit")
+def audit_log() -> ResponseReturnValue:
+    form = AuditSearchForm(request.args)
+    filters = form.filters() if form.validate() else review.AuditFilters()
+    rows, page, pages = review.audit_log(filters, request.args.get("page", 1, type=int) or 1)
+    return render_template("moderation/audit.html", form=form, rows=rows, page=page,
+                           pages=pages, actions=review.audit_actions(), head=audit.head())
+
+
+@bp.get("/users")
+@admin_required
+def users() -> ResponseReturnValue:
+    return render_template("moderation/users.html", users=accounts.all_users(),
+                           invite=InviteForm(), role_form=RoleForm, action=ActionForm())
+
+
+@bp.post("/users")
+@admin_required
+def invite() -> ResponseReturnValue:
+    form = InviteForm()
+    if form.validate_on_submit():
+        try:
+            accounts.invite(form.email.data, Role(form.role.data), _me(), current_language())
+        except accounts.AccountError as error:
+            form.email.errors.append(_account_message(error))
+        else:
+            flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
+            return redirect(url_for("moderation.users"))
+    return render_template("moderation/users.html", users=accounts.all_users(), invite=form,
+                           role_form=RoleForm, action=ActionForm()), 400
+
+
+def _account_message(error: accounts.AccountError) -> str:
+    messages = {
+        accounts.AccountExists: _("An account with this email exists already."),
+        accounts.LastAdmin: _("The last active admin must stay an admin."),
+        accounts.OwnAccount: _("You cannot deactivate your own account."),
+    }
+    return messages.get(type(error), _("Please enter a valid email address, like "
+                                       "name@example.org."))
+
+
+def _user_change(user_id: int, change: Callable[[], Any], done: str) -> ResponseReturnValue:
+    try:
+        change()
+    except NotFound:
+        abort(404)
+    except accounts.AccountError as error:
+        flash(_account_message(error), "error")
+    else:
+        flash(done, "success")
+    return redirect(url_for("moderation.users"))
+
+
+@bp.post("/users/<int:user_id>/role")
+@admin_required
+def change_role(user_id: int) -> ResponseReturnValue:
+    form = RoleForm()
+    if not form.validate_on_submit():
+        abort(400)
+    return _user_change(user_id, lambda: accounts.change_role(user_id, Role(form.role.data),
+                                                              _me()), _("Role changed."))
+
+
+@bp.post("/users/<int:user_id>/deactivate")
+@admin_required
+def deactivate(user_id: int) -> ResponseReturnValue:
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    return _user_change(user_id, lambda: accounts.set_active(user_id, False, _me()),
+                        _("Account deactivated; its sessions have ended."))
+
+
+@bp.post("/users/<int:user_id>/activate")
+@admin_required
+def activate(user_id: int) -> ResponseReturnValue:
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    return _user_change(user_id, lambda: accounts.set_active(user_id, True, _me()),
+                        _("Account reactivated."))
+
+
+@bp.app_template_global()
+def state_actions(state: State) -> list[str]:
+    """The console buttons that make sense for an endorsement in ``state``."""
+    from ..models.states import ALLOWED
+
+    allowed = ALLOWED[state]
+    names = {State.APPROVED: "approve" if state == State.VERIFIED else "unhide",
+             State.REJECTED: "reject", State.HIDDEN: "hide", State.WITHDRAWN: "withdraw"}
+    return [names[target] for target in (State.APPROVED, State.REJECTED, State.HIDDEN,
+                                         State.WITHDRAWN) if target in allowed]
