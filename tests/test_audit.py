@@ -132,3 +132,12 @@ def test_two_moderators_deciding_at_once_make_one_transition(app: Flask) -> None
                                                                        State.REJECTED]))
         ).all()
     assert len(decisions) == 1
+
+
+def test_the_chain_head_is_public(app: Flask, client: Any) -> None:
+    make_endorsement(app, State.APPROVED)
+    data = client.get("/api/v1/audit/head").get_json()
+    with app.app_context():
+        head = audit.head()
+    assert data == {"records": head.records, "hash": head.hash}
+    assert data["records"] == 3

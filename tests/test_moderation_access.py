@@ -260,3 +260,23 @@ def test_inviting_an_existing_address_says_so(app: Flask, admin: FlaskClient) ->
                                                  "role": "moderator"})
     assert response.status_code == 400
     assert "exists already" in response.get_data(as_text=True)
+
+
+def test_a_deactivated_account_can_be_reactivated(app: Flask, admin: FlaskClient) -> None:
+    user_id = make_user(app, "back@campaign.example")
+    token = csrf_token(admin, "/moderate/users")
+    admin.post(f"/moderate/users/{user_id}/deactivate", data={"csrf_token": token})
+    assert login(app.test_client(), "back@campaign.example").status_code == 401
+    token = csrf_token(admin, "/moderate/users")
+    admin.post(f"/moderate/users/{user_id}/activate", data={"csrf_token": token})
+    assert login(app.test_client(), "back@campaign.example").status_code == 302
+    audit_page = admin.get("/moderate/audit?action=user.activate").get_data(as_text=True)
+    assert "user.activate" in audit_page
+
+
+def test_an_admin_cannot_deactivate_themselves(app: Flask, admin: FlaskClient) -> None:
+    token = csrf_token(admin, "/moderate/users")
+    response = admin.post("/moderate/users/1/deactivate", data={"csrf_token": token},
+                          follow_redirects=True)
+    assert "cannot deactivate your own account" in response.get_data(as_text=True)
+    assert admin.get("/moderate/").status_code == 200

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import jsonify, request
 from flask.typing import ResponseReturnValue
 
-from .. import counts
+from .. import audit, counts
 from . import bp
 
 COUNT_MAX_AGE = 15  # seconds a browser or proxy may reuse the count
@@ -24,3 +24,14 @@ def count() -> ResponseReturnValue:
     response.cache_control.max_age = COUNT_MAX_AGE
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response.make_conditional(request)
+
+
+@bp.get("/audit/head")
+def audit_head() -> ResponseReturnValue:
+    """How many audit records exist and the newest hash: anyone may note it and compare later."""
+    head = audit.head()
+    response = jsonify(records=head.records, hash=head.hash)
+    response.cache_control.public = True
+    response.cache_control.max_age = COUNT_MAX_AGE
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
