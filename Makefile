@@ -43,7 +43,13 @@ $(CHROMIUM):
 		echo "The browser tests need Debian's chromium: sudo apt-get install chromium"; exit 1; \
 	fi
 
-test: setup $(CHROMIUM)  ## set up and run lint and the whole test suite
+# axe-core, injected by the accessibility tests into the pages they check.
+AXE := node_modules/axe-core/axe.min.js
+$(AXE): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: setup $(CHROMIUM) $(AXE)  ## set up and run lint and the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 

@@ -46,11 +46,13 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     from . import models  # noqa: F401  (register the tables with the metadata)
     from .api import bp as api_bp
     from .cli import endorse_cli
+    from .feeds import bp as feeds_bp
     from .moderation import bp as moderation_bp
     from .public import bp as public_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(moderation_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(feeds_bp)
     app.cli.add_command(endorse_cli)
     return app

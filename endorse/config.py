@@ -35,8 +35,13 @@ DEFAULTS: dict[str, Any] = {
     "EMAIL_CHECK_DELIVERABILITY": False,  # DNS look-ups on sign-up; needs network
     "CONSENT_VERSION": "2026-11-28",  # bump when the consent text changes
     "SQLITE_BUSY_TIMEOUT": 30,  # seconds a writer waits for the SQLite lock
-    "SUPPORTERS_PER_PAGE": 100,
-    "MAX_CONTENT_LENGTH": 1024 * 1024,  # bytes in one request body
+    "SUPPORTERS_PER_PAGE": 50,
+    "COUNT_POLL_SECONDS": 15,  # how often open pages ask for the live count
+    "CONTACT_EMAIL": None,  # shown on "What can you do?"; defaults to ENDORSE_MAIL_FROM's address
+    "DOSSIER_MAX_BYTES": 20 * 1024 * 1024,
+    "LOGO_MAX_BYTES": 2 * 1024 * 1024,
+    "MAX_CONTENT_LENGTH": 1024 * 1024,  # bytes in one request body; uploads get more
+    "MAX_FORM_MEMORY_SIZE": 64 * 1024,  # bytes of one text field
     "BABEL_DEFAULT_LOCALE": "en",
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
@@ -46,7 +51,8 @@ DEFAULTS: dict[str, Any] = {
 _POSITIVE_INTS = (
     "VERIFY_MAX_AGE", "INVITE_MAX_AGE", "MODERATOR_IDLE_MINUTES", "MAILS_PER_KIND",
     "MAIL_MAX_ATTEMPTS", "MAIL_BACKOFF_SECONDS", "MAIL_LEASE_SECONDS", "MAIL_TIMEOUT_SECONDS",
-    "SQLITE_BUSY_TIMEOUT", "SUPPORTERS_PER_PAGE",
+    "SQLITE_BUSY_TIMEOUT", "SUPPORTERS_PER_PAGE", "DOSSIER_MAX_BYTES", "LOGO_MAX_BYTES",
+    "COUNT_POLL_SECONDS",
 )
 _WEAK_KEYS = {"", "dev", "secret", "change-me", "changeme"}
 _MIN_KEY_LENGTH = 24

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, g, request
+from flask import Flask, g, request, url_for
 from werkzeug.routing import BaseConverter, ValidationError
 
 from .config import LANGUAGES
@@ -52,6 +52,12 @@ def init_app(app: Flask) -> None:
             return
         if app.url_map.is_endpoint_expecting(endpoint, "lang"):
             values["lang"] = g.lang
+
+    @app.template_global()
+    def language_url(code: str) -> str:
+        """This page in another language, its query (search, filters) kept."""
+        values = {**request.args.to_dict(), **(request.view_args or {}), "lang": code}
+        return url_for(request.endpoint or "public.home", **values)
 
     @app.context_processor
     def _languages() -> dict[str, Any]:

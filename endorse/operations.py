@@ -16,6 +16,7 @@ from .audit import SIGNER, SYSTEM, Actor  # noqa: F401  (SYSTEM: re-exported for
 from .database import write_transaction
 from .errors import DomainError, NotFound
 from .extensions import db
+from .logos import ProcessedLogo
 from .mail import messages
 from .mail.outbox import deliver_after_response, enqueue_for
 from .models import (
@@ -23,6 +24,7 @@ from .models import (
     PUBLIC_STATES,
     Category,
     Endorsement,
+    Logo,
     MailKind,
     OutboxMessage,
     Region,
@@ -55,6 +57,7 @@ class Submission:
     contact_role: str | None = None
     statement: str | None = None
     news_opt_in: bool = False
+    logo: ProcessedLogo | None = None  # already checked and re-encoded, shown with consent
 
 
 def sign(submission: Submission) -> None:
@@ -91,6 +94,11 @@ def sign(submission: Submission) -> None:
 
 def _create(submission: Submission, normalized: str) -> OutboxMessage | None:
     entry = _create_entry(submission, normalized, SIGNER)
+    if submission.logo is not None:
+        logo = submission.logo
+        db.session.add(Logo(endorsement_id=entry.id, content_type=logo.content_type,
+                            content=logo.content, width=logo.width, height=logo.height,
+                            sha256=logo.sha256))
     return enqueue_for(entry, MailKind.CONFIRM, messages.confirmation(entry))
 
 

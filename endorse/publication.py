@@ -1,18 +1,28 @@
 """The public view of endorsements: the only shape in which they leave the app.
 
 ``PublicEntry`` has no contact fields, and the queries select only public columns,
-so no page, feed or export built from it can leak personal data by mistake.
+so no page, feed, export or API response built from it can leak personal data.
+Pages are keyset-paginated (after/before an entry), so page 500 costs what page 1 does.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, exists, func, or_, select, tuple_
 
 from .extensions import db
-from .models import PUBLIC_STATES, Category, Endorsement, Region
+from .models import PUBLIC_STATES, Area, Category, Endorsement, Logo, Region
+from .normalize import fold
+
+LETTERS = tuple(string.ascii_lowercase)
+OTHER_LETTER = "#"  # names that start with a digit or a sign
+MAX_PER_PAGE = 200
 
 _PUBLIC_COLUMNS = (
     Endorsement.id,
@@ -36,38 +46,209 @@ class PublicEntry:
     website: str | None
     statement: str | None
     approved_at: datetime | None
+    has_logo: bool = False
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "id": self.id, "name": self.name, "category": self.category.value,
+            "city": self.city, "region": self.region.value, "area": self.region.area.value,
+            "website": self.website, "statement": self.statement,
+            "approved_at": self.approved_at.isoformat() if self.approved_at else None,
+            "logo": self.has_logo,
+        }
 
 
 @dataclass(frozen=True)
-class Page:
+class SupporterQuery:
+    """What a visitor asks of the list; every field optional."""
+
+    text: str | None = None
+    category: Category | None = None
+    region: Region | None = None
+    area: Area | None = None
+    letter: str | None = None  # a–z or "#"
+    after: int | None = None  # the id of the last entry of the previous page
+    before: int | None = None  # the id of the first entry of the next page
+    per_page: int = 50
+
+    def filters(self) -> dict[str, str]:
+        """The filters as query-string values, without the page position."""
+        values = {"q": self.text, "category": self.category, "region": self.region,
+                  "area": self.area, "letter": self.letter}
+        return {k: str(v) for k, v in values.items() if v}
+
+
+@dataclass(frozen=True)
+class SupporterPage:
     entries: list[PublicEntry]
-    number: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.pages
+    total: int  # matching the filters, on all pages
+    next_after: int | None  # pass as ``after`` for the next page
+    previous_before: int | None  # pass as ``before`` for the previous page
+    letters: frozenset[str] = field(default_factory=frozenset)  # letters that have entries
 
 
-def supporters(page: int, per_page: int) -> Page:
-    """Approved organisations in alphabetical order (accents and case folded)."""
-    public = Endorsement.state.in_(PUBLIC_STATES)
-    total = db.session.scalar(select(func.count()).select_from(Endorsement).where(public)) or 0
-    number = min(max(page, 1), max(1, -(-total // per_page)))
-    rows = db.session.execute(
-        select(*_PUBLIC_COLUMNS)
-        .where(public)
-        .order_by(Endorsement.normalized_name, Endorsement.id)
-        .limit(per_page)
-        .offset((number - 1) * per_page)
+def _public() -> Select[tuple[int]]:
+    return select(Endorsement.id).where(Endorsement.state.in_(PUBLIC_STATES))
+
+
+def _filtered(query: Select, wanted: SupporterQuery) -> Select:  # type: ignore[type-arg]
+    query = query.where(Endorsement.state.in_(PUBLIC_STATES))
+    if wanted.text and (folded := fold(wanted.text)):
+        query = query.where(Endorsement.normalized_name.contains(folded, autoescape=True))
+    if wanted.category:
+        query = query.where(Endorsement.category == wanted.category)
+    if wanted.region:
+        query = query.where(Endorsement.region == wanted.region)
+    if wanted.area:
+        query = query.where(Endorsement.region.in_([r for r in Region if r.area == wanted.area]))
+    if wanted.letter == OTHER_LETTER:
+        query = query.where(or_(Endorsement.normalized_name < "a",
+                                Endorsement.normalized_name >= "{"))  # "{" follows "z"
+    elif wanted.letter in LETTERS:
+        query = query.where(Endorsement.normalized_name >= wanted.letter,
+                            Endorsement.normalized_name < chr(ord(wanted.letter) + 1))
+    return query
+
+
+def _sort_key(entry_id: int | None) -> tuple[str, int] | None:
+    if entry_id is None:
+        return None
+    name = db.session.scalar(
+        select(Endorsement.normalized_name).where(Endorsement.id == entry_id,
+                                                  Endorsement.state.in_(PUBLIC_STATES)))
+    return (name, entry_id) if name is not None else None
+
+
+def supporters(wanted: SupporterQuery) -> SupporterPage:
+    """One page of approved organisations in alphabetical order (accents and case folded)."""
+    per_page = min(max(wanted.per_page, 1), MAX_PER_PAGE)
+    key = tuple_(Endorsement.normalized_name, Endorsement.id)
+    base = _filtered(select(*_PUBLIC_COLUMNS), wanted)
+    after, before = _sort_key(wanted.after), _sort_key(wanted.before)
+    if before is not None:
+        rows = db.session.execute(
+            base.where(key < tuple_(*before))
+            .order_by(Endorsement.normalized_name.desc(), Endorsement.id.desc())
+            .limit(per_page + 1)
+        ).all()
+        more_before = len(rows) > per_page
+        rows = list(reversed(rows[:per_page]))
+        more_after = True
+    else:
+        if after is not None:
+            base = base.where(key > tuple_(*after))
+        rows = db.session.execute(
+            base.order_by(Endorsement.normalized_name, Endorsement.id).limit(per_page + 1)
+        ).all()
+        more_after = len(rows) > per_page
+        rows = rows[:per_page]
+        more_before = after is not None
+    logos = _with_logos([row.id for row in rows])
+    entries = [PublicEntry(*row, has_logo=row.id in logos) for row in rows]
+    total = db.session.scalar(
+        _filtered(select(func.count()).select_from(Endorsement), wanted)) or 0
+    return SupporterPage(
+        entries, total,
+        next_after=entries[-1].id if entries and more_after else None,
+        previous_before=entries[0].id if entries and more_before else None,
+        letters=initials(),
+    )
+
+
+def _with_logos(ids: list[int]) -> set[int]:
+    if not ids:
+        return set()
+    return set(db.session.scalars(select(Logo.endorsement_id).where(Logo.endorsement_id.in_(ids))))
+
+
+def initials() -> frozenset[str]:
+    """The letters of the A–Z index that lead somewhere."""
+    firsts = db.session.scalars(
+        select(func.substr(Endorsement.normalized_name, 1, 1)).distinct()
+        .where(Endorsement.state.in_(PUBLIC_STATES))
     ).all()
-    return Page([PublicEntry(*row) for row in rows], number, per_page, total)
+    return frozenset(f if f in LETTERS else OTHER_LETTER for f in firsts if f)
+
+
+def newest(limit: int = 6) -> list[PublicEntry]:
+    rows = db.session.execute(
+        select(*_PUBLIC_COLUMNS).where(Endorsement.state.in_(PUBLIC_STATES))
+        .order_by(Endorsement.approved_at.desc(), Endorsement.id.desc()).limit(limit)
+    ).all()
+    logos = _with_logos([row.id for row in rows])
+    return [PublicEntry(*row, has_logo=row.id in logos) for row in rows]
+
+
+def all_public() -> Select:  # type: ignore[type-arg]
+    """Every public entry in alphabetical order, for exports (stream it)."""
+    return (select(*_PUBLIC_COLUMNS).where(Endorsement.state.in_(PUBLIC_STATES))
+            .order_by(Endorsement.normalized_name, Endorsement.id))
+
+
+def by_region() -> dict[Region, int]:
+    rows = db.session.execute(
+        select(Endorsement.region, func.count()).where(Endorsement.state.in_(PUBLIC_STATES))
+        .group_by(Endorsement.region)
+    ).all()
+    found = dict(rows)
+    return {region: found.get(region, 0) for region in Region}
+
+
+def by_area(regions: dict[Region, int]) -> dict[Area, int]:
+    """The provinces rolled up into Flanders, Wallonia, Brussels (and abroad)."""
+    totals = {area: 0 for area in Area}
+    for region, number in regions.items():
+        totals[region.area] += number
+    return totals
+
+
+def public_logo(endorsement_id: int) -> Logo | None:
+    """A logo, only while its endorsement is public."""
+    return db.session.scalar(
+        select(Logo).where(Logo.endorsement_id == endorsement_id,
+                           exists(_public().where(Endorsement.id == Logo.endorsement_id)))
+    )
+
+
+class BadQuery(ValueError):
+    """A filter value that is not one of ours; ``field`` names it."""
+
+    def __init__(self, field_name: str) -> None:
+        super().__init__(field_name)
+        self.field = field_name
+
+
+def parse_query(args: Mapping[str, str], per_page: int) -> SupporterQuery:
+    """A SupporterQuery from a query string; raises BadQuery on a value we do not know."""
+
+    def choice(name: str, kind: type[StrEnum]) -> Any:
+        value = args.get(name) or None
+        if value is None:
+            return None
+        try:
+            return kind(value)
+        except ValueError as exc:
+            raise BadQuery(name) from exc
+
+    def position(name: str) -> int | None:
+        value = args.get(name) or None
+        if value is None:
+            return None
+        if not (value.isascii() and value.isdigit()) or len(value) > 12:
+            raise BadQuery(name)
+        return int(value)
+
+    letter = (args.get("letter") or "").lower() or None
+    if letter is not None and letter not in LETTERS and letter != OTHER_LETTER:
+        raise BadQuery("letter")
+    text = (args.get("q") or "").strip() or None
+    if text is not None and (len(text) > 200 or "\x00" in text):
+        raise BadQuery("q")
+    size = position("per_page") or per_page
+    if size > MAX_PER_PAGE:
+        raise BadQuery("per_page")
+    return SupporterQuery(
+        text=text, category=choice("category", Category), region=choice("region", Region),
+        area=choice("area", Area), letter=letter, after=position("after"),
+        before=position("before"), per_page=size,
+    )

@@ -24,6 +24,10 @@ CONTENT_SECURITY_POLICY = "; ".join([
 ])
 
 
+#: The embeddable badge: the same policy, but any site may frame it.
+EMBED_POLICY = CONTENT_SECURITY_POLICY.replace("frame-ancestors 'none'", "frame-ancestors *")
+
+
 def _undecodable_form() -> bool:
     """Werkzeug silently drops a urlencoded form that is not UTF-8; we say so instead."""
     if request.mimetype != "application/x-www-form-urlencoded":
@@ -36,7 +40,21 @@ def _undecodable_form() -> bool:
     return False
 
 
+#: Routes that take a file, and the setting that bounds it; every other body stays small.
+UPLOAD_LIMITS = {
+    "public.sign": "LOGO_MAX_BYTES",
+    "moderation.upload_dossier": "DOSSIER_MAX_BYTES",
+}
+_FORM_ROOM = 64 * 1024  # the text fields around an upload
+
+
 def init_app(app: Flask) -> None:
+    @app.before_request
+    def _upload_room() -> None:
+        setting = UPLOAD_LIMITS.get(request.endpoint or "")
+        if setting:
+            request.max_content_length = app.config[setting] + _FORM_ROOM
+
     @app.before_request
     def _readable_body() -> Response | None:
         if request.method in ("POST", "PUT", "PATCH") and _undecodable_form():
@@ -48,7 +66,8 @@ def init_app(app: Flask) -> None:
         headers = response.headers
         headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("X-Frame-Options", "DENY")
+        if headers.get("Content-Security-Policy") != EMBED_POLICY:
+            headers.setdefault("X-Frame-Options", "DENY")
         # Links carry tokens in their path: never send them to another site.
         headers.setdefault("Referrer-Policy", "same-origin")
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")

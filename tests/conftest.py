@@ -4,6 +4,7 @@ a real SMTP server on loopback, and a test client that closes responses like a s
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from endorse import counts, create_app
 from endorse.database import write_transaction
 from endorse.extensions import db
 
-from .helpers import LiveServer, Mailbox, SmtpServer
+from .helpers import LiveServer, Mailbox, SmtpServer, free_port
 
 PG_URL = os.environ.get("ENDORSE_TEST_DATABASE_URL")
 BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
@@ -162,3 +163,46 @@ def admin(app: Flask) -> FlaskClient:
     client = app.test_client()
     assert login(client, "admin@campaign.example").status_code == 302
     return client
+
+
+# The browser: Debian's headless Chromium, driven by Playwright (no browser download).
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def site_factory(app_factory: Any) -> Iterator[Any]:
+    """Start the app on a real HTTP server, its mail links pointing at that server."""
+    servers: list[LiveServer] = []
+
+    def start(**overrides: Any) -> tuple[Flask, str]:
+        port = free_port()
+        app = app_factory(BASE_URL=f"http://127.0.0.1:{port}", **overrides)
+        server = LiveServer(app, port)
+        server.start()
+        servers.append(server)
+        return app, server.url
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def site(site_factory: Any) -> tuple[Flask, str]:
+    return site_factory()  # type: ignore[no-any-return]
+
+

@@ -2,47 +2,22 @@
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from flask import Flask
 
-from .helpers import LiveServer, Mailbox, free_port, text_of
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def site(app_factory: Any) -> Iterator[tuple[Flask, str]]:
-    """The app on a real HTTP server, its mail links pointing at that server."""
-    port = free_port()
-    app = app_factory(BASE_URL=f"http://127.0.0.1:{port}")
-    server = LiveServer(app, port)
-    server.start()
-    yield app, server.url
-    server.stop()
+from .helpers import Mailbox, text_of
 
 
 def test_an_organisation_signs_confirms_and_is_published(
-    browser: Any, site: tuple[Flask, str], mailbox: Mailbox
+    browser: Any, site_factory: Any, mailbox: Mailbox
 ) -> None:
-    app, url = site
+    from playwright.sync_api import expect
+
+    app, url = site_factory(COUNT_POLL_SECONDS=1)
+    visitor = browser.new_page()  # someone has the home page open all along
+    visitor.goto(f"{url}/fr/")
+    expect(visitor.locator("[data-count]")).to_have_text("0")
     page = browser.new_page()
     page.goto(f"{url}/fr/sign")
     page.get_by_label("Nom de l’organisation").fill("Ligue des familles asbl")
@@ -64,6 +39,8 @@ def test_an_organisation_signs_confirms_and_is_published(
 
     result = app.test_cli_runner().invoke(args=["endorse", "approve", "1"])
     assert result.exit_code == 0, result.output
+    expect(visitor.locator("[data-count]")).to_have_text("1", timeout=10_000)
+    visitor.close()
 
     page.goto(f"{url}/fr/")
     assert page.get_by_role("status").inner_text().startswith("1 ")
@@ -113,4 +90,31 @@ def test_a_moderator_approves_from_the_queue_and_the_count_shows_it(
 
     page.goto(f"{url}/en/")
     assert page.get_by_role("status").inner_text().startswith("1 ")
+    page.close()
+
+
+def test_the_count_on_an_open_page_changes_without_a_reload(
+    browser: Any, site_factory: Any
+) -> None:
+    from endorse import operations
+    from endorse.models import State
+
+    from .helpers import make_endorsement
+
+    app, url = site_factory(COUNT_POLL_SECONDS=1)
+    entry_id = make_endorsement(app, State.VERIFIED)
+    page = browser.new_page()
+    page.goto(f"{url}/nl/")
+    status = page.get_by_role("status")
+    assert status.inner_text().startswith("0 ")
+    page.evaluate("window.__notReloaded = true")
+
+    with app.app_context():
+        operations.approve(entry_id, operations.SYSTEM)
+    from playwright.sync_api import expect
+
+    expect(page.locator("[data-count]")).to_have_text("1", timeout=10_000)
+    assert page.evaluate("window.__notReloaded") is True
+    assert "organisatie" in status.inner_text()
+    assert "organisaties" not in status.inner_text()  # the singular, chosen by the script
     page.close()

@@ -60,7 +60,7 @@ def test_sign_confirm_approve_publish(app: Flask, client: Any, runner: Any,
     assert "Ann Peeters" not in supporters
     assert "ann@kinderrechten.example" not in supporters
     home = client.get("/fr/").get_data(as_text=True)
-    assert '<strong>1</strong>' in home
+    assert '<strong data-count>1</strong>' in home
 
     with app.app_context():
         trail = db.session.execute(

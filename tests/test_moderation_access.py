@@ -24,7 +24,8 @@ from .helpers import (
 
 OPEN = {"moderation.login", "moderation.set_password"}
 ADMIN_ONLY = {"moderation.users", "moderation.invite", "moderation.change_role",
-              "moderation.deactivate", "moderation.activate"}
+              "moderation.deactivate", "moderation.activate", "moderation.content_index",
+              "moderation.edit_page", "moderation.edit_answer", "moderation.upload_dossier"}
 
 
 def _console_routes(app: Flask) -> list[tuple[str, str, str]]:
@@ -32,7 +33,8 @@ def _console_routes(app: Flask) -> list[tuple[str, str, str]]:
     for rule in app.url_map.iter_rules():
         if not rule.endpoint.startswith("moderation."):
             continue
-        values = {"endorsement_id": 1, "user_id": 2, "token": "not-a-token"}
+        values = {"endorsement_id": 1, "user_id": 2, "token": "not-a-token",
+                  "slug": "experts", "language": "fr", "key": "impact"}
         url = rule.build({k: v for k, v in values.items() if k in rule.arguments})[1]
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             routes.append((rule.endpoint, method, url))

@@ -229,7 +229,7 @@ def test_posting_without_csrf_token_is_refused(app: Flask, client: Any) -> None:
 def test_a_huge_body_is_refused_with_413(app: Flask, client: Any) -> None:
     token = csrf_token(client, "/en/sign")
     response = client.post("/en/sign", data={"csrf_token": token, **VALID_SIGNATURE,
-                                             "statement": "z" * (2 * 1024 * 1024)})
+                                             "statement": "z" * (3 * 1024 * 1024)})
     assert response.status_code == 413
     assert _rows(app) == 0
 

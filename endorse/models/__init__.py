@@ -2,6 +2,7 @@
 
 from .audit import ActorKind, AuditEvent
 from .choices import Area, Category, Region, RejectReason
+from .content import ContentPage, Document, FaqItem, Logo
 from .counts import PublicCount
 from .endorsement import Endorsement
 from .outbox import MailKind, MailStatus, OutboxMessage
@@ -16,8 +17,12 @@ __all__ = [
     "Area",
     "AuditEvent",
     "Category",
+    "ContentPage",
+    "Document",
     "Endorsement",
+    "FaqItem",
     "IllegalTransition",
+    "Logo",
     "MailKind",
     "MailStatus",
     "OutboxMessage",

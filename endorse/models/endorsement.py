@@ -35,7 +35,8 @@ class Endorsement(db.Model):
             sqlite_where=text(f"state IN ({_LIVE})"),
             postgresql_where=text(f"state IN ({_LIVE})"),
         ),
-        Index("ix_endorsements_state_sort", "state", "normalized_name"),
+        Index("ix_endorsements_state_sort", "state", "normalized_name", "id"),
+        Index("ix_endorsements_state_approved", "state", "approved_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

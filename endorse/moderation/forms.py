@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -181,3 +182,33 @@ class RoleForm(FlaskForm):
     role = ChoiceField(_l("Role"), choices=[SelectChoice(Role.MODERATOR.value, _l("Moderator")),
                                             SelectChoice(Role.ADMIN.value, _l("Admin"))])
     submit = SubmitField(_l("Change role"))
+
+
+class PageForm(FlaskForm):
+    title = StringField(_l("Title"), filters=[clean_line],
+                        validators=[DataRequired(_l("Please enter a title.")), Length(max=200),
+                                    plain_characters])
+    body = TextAreaField(_l("Text (Markdown)"), filters=[clean_text],
+                         validators=[Length(max=50_000), plain_characters],
+                         description=_l("**bold**, *italic*, [a link](https://example.org), "
+                                        "## a heading, - a list item."),
+                         render_kw={"rows": 18})
+    submit = SubmitField(_l("Save"))
+
+
+class AnswerForm(FlaskForm):
+    question = StringField(_l("Question"), filters=[clean_line],
+                           validators=[DataRequired(_l("Please enter the question.")),
+                                       Length(max=300), plain_characters])
+    answer = TextAreaField(_l("Answer (Markdown)"), filters=[clean_text],
+                           validators=[Length(max=20_000), plain_characters],
+                           description=_l("Leave empty to show “answer coming soon”."),
+                           render_kw={"rows": 10})
+    submit = SubmitField(_l("Save"))
+
+
+class DossierForm(FlaskForm):
+    file = FileField(_l("The dossier (PDF)"),
+                     validators=[FileRequired(_l("Please choose a PDF file."))],
+                     render_kw={"accept": "application/pdf"})
+    submit = SubmitField(_l("Upload"))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     EmailField,
@@ -12,8 +14,9 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from .. import logos
 from ..models import Category, Region
 from ..models import endorsement as limits
 from ..operations import Submission
@@ -105,12 +108,35 @@ class SignForm(FlaskForm):
                                  "with its consent."))],
     )
     news_opt_in = BooleanField(_l("Send me occasional news from the campaign (optional)."))
+    logo = FileField(
+        _l("Logo (optional)"),
+        description=_l("PNG, JPEG or WebP, at most 2 MB. Shown beside your name once published."),
+        render_kw={"accept": "image/png,image/jpeg,image/webp"},
+    )
+    logo_consent = BooleanField(_l("We agree that our logo is shown with our name."))
     # Hidden from people by CSS; bots that fill every field give themselves away.
     fax_number = StringField(_l("Leave this field empty"), filters=[clean_line])
     submit = SubmitField(_l("Sign the position"))
 
     def is_bot(self) -> bool:
         return bool(self.fax_number.data)
+
+    def validate_logo(self, field: FileField) -> None:
+        """Check the logo by its content and keep it re-encoded; never trust its name."""
+        upload = field.data
+        if not upload or not getattr(upload, "filename", None):
+            field.data = None
+            return
+        data = upload.read(current_app.config["LOGO_MAX_BYTES"] + 1)
+        if len(data) > current_app.config["LOGO_MAX_BYTES"]:
+            raise ValidationError(str(_l("The logo is larger than 2 MB.")))
+        try:
+            field.data = logos.process(data)
+        except logos.BadImage as exc:
+            raise ValidationError(str(_l("The logo must be a PNG, JPEG or WebP image."))) from exc
+        if not self.logo_consent.data:
+            raise ValidationError(str(_l("Tick the box below to let us show your logo, "
+                                         "or remove the file.")))
 
     def submission(self, language: str) -> Submission:
         return Submission(
@@ -126,6 +152,7 @@ class SignForm(FlaskForm):
             language=language,
             consent_publish=bool(self.consent_publish.data),
             news_opt_in=bool(self.news_opt_in.data),
+            logo=self.logo.data,
         )
 
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from flask import current_app, g, redirect, render_template, request, url_for
+from flask import abort, current_app, g, make_response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
+from markupsafe import escape
 
-from .. import counts, operations, publication
+from .. import content, counts, operations, publication
+from ..config import LANGUAGES
+from ..error_pages import render_error
 from ..i18n import preferred_language
+from ..models import Category
+from ..security import EMBED_POLICY
 from ..tokens import TokenExpired, TokenInvalid, TokenUsed
 from . import bp
 from .forms import ConfirmForm, ResendForm, SignForm
@@ -30,14 +35,86 @@ def root() -> ResponseReturnValue:
 
 @bp.get("/<lang:lang>/")
 def home() -> ResponseReturnValue:
-    return render_template("public/home.html", count=counts.read())
+    regions = publication.by_region()
+    return render_template("public/home.html", count=counts.read(),
+                           newest=publication.newest(), areas=publication.by_area(regions))
 
 
 @bp.get("/<lang:lang>/supporters")
 def supporters() -> ResponseReturnValue:
-    page = request.args.get("page", 1, type=int) or 1
-    listing = publication.supporters(page, current_app.config["SUPPORTERS_PER_PAGE"])
-    return render_template("public/supporters.html", page=listing)
+    try:
+        wanted = publication.parse_query(request.args, current_app.config["SUPPORTERS_PER_PAGE"])
+    except publication.BadQuery:
+        return render_error(400, str(_l("This search has a value we do not know. "
+                                        "Please choose from the lists.")))
+    regions = publication.by_region()
+    return render_template(
+        "public/supporters.html", page=publication.supporters(wanted), wanted=wanted,
+        filters=wanted.filters(), count=counts.read(), regions=regions, categories=list(Category),
+        letter_filters={k: v for k, v in wanted.filters().items() if k != "letter"},
+        areas=publication.by_area(regions), letters=publication.LETTERS,
+        other_letter=publication.OTHER_LETTER,
+    )
+
+
+_SLUGS = ", ".join(f'"{slug}"' for slug in content.PAGES)
+
+
+@bp.get(f"/<lang:lang>/<any({_SLUGS}):slug>")
+def page(slug: str) -> ResponseReturnValue:
+    return render_template(
+        "public/page.html", page=content.page(slug, g.lang),
+        faq=content.faq(g.lang) if slug == "more-info" else None,
+        has_dossier=content.has_dossier(),
+        international_url=content.INTERNATIONAL_CAMPAIGN_URL,
+        embed_snippet=_embed_snippet() if slug == "what-you-can-do" else None,
+    )
+
+
+def _embed_snippet() -> str:
+    """The HTML partners paste; shown as text, so it is a plain (escaped-on-output) string."""
+    url = current_app.config["BASE_URL"] + url_for("public.embed_count", lang=g.lang)
+    title = escape(_l("You don't lock up a child. Period."))
+    return (f'<iframe src="{url}" title="{title}" width="320" height="140" '
+            f'loading="lazy"></iframe>')
+
+
+@bp.get("/<lang:lang>/dossier")
+def dossier() -> ResponseReturnValue:
+    document = content.dossier(g.lang)
+    if document is None:
+        abort(404)
+    response = make_response(document.content)
+    response.headers["Content-Type"] = document.content_type
+    response.headers["Content-Disposition"] = f'attachment; filename="{document.filename}"'
+    response.set_etag(document.sha256)
+    response.cache_control.public = True
+    response.cache_control.max_age = 3600
+    return response.make_conditional(request)
+
+
+@bp.get("/logos/<int:endorsement_id>.webp")
+def logo(endorsement_id: int) -> ResponseReturnValue:
+    found = publication.public_logo(endorsement_id)
+    if found is None:
+        abort(404)
+    response = make_response(found.content)
+    response.headers["Content-Type"] = found.content_type
+    response.set_etag(found.sha256)
+    response.cache_control.public = True
+    response.cache_control.max_age = 86400
+    return response.make_conditional(request)
+
+
+@bp.get("/embed/count")
+def embed_count() -> ResponseReturnValue:
+    """A badge partners put in an iframe: the only page that may be framed."""
+    g.lang = request.args.get("lang") if request.args.get("lang") in LANGUAGES else "en"
+    response = make_response(render_template("public/embed_count.html", count=counts.read()))
+    response.headers["Content-Security-Policy"] = EMBED_POLICY
+    response.cache_control.public = True
+    response.cache_control.max_age = 60
+    return response
 
 
 @bp.route("/<lang:lang>/sign", methods=["GET", "POST"])

@@ -57,7 +57,7 @@ def upgrade():
     with op.batch_alter_table('endorsements', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_endorsements_contact_email'), ['contact_email'], unique=False)
         batch_op.create_index(batch_op.f('ix_endorsements_normalized_name'), ['normalized_name'], unique=False)
-        batch_op.create_index('ix_endorsements_state_sort', ['state', 'normalized_name'], unique=False)
+        batch_op.create_index('ix_endorsements_state_sort', ['state', 'normalized_name', 'id'], unique=False)
         batch_op.create_index('uq_endorsements_live_email_name', ['contact_email', 'normalized_name'], unique=True, sqlite_where=sa.text("state IN ('approved', 'hidden', 'unverified', 'verified')"), postgresql_where=sa.text("state IN ('approved', 'hidden', 'unverified', 'verified')"))
 
     op.create_table('outbox_messages',

@@ -1,0 +1,206 @@
+"""Files for machines: the supporters as CSV, robots.txt, sitemap.xml and an Atom feed.
+
+Everything here is built from ``publication`` (public fields only) and from
+``BASE_URL`` (never from the request's Host), and XML is built with ElementTree so
+that a name like ``<script>`` is escaped, not interpreted.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from datetime import datetime
+from types import ModuleType
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Response, current_app, g, request, stream_with_context
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from . import counts, publication
+from .config import LANGUAGES
+from .export import safe_cell
+from .extensions import db
+from .normalize import normalize_name
+from .urls import external_url
+
+bp = Blueprint("feeds", __name__)
+
+CSV_COLUMNS = ("id", "name", "category", "region", "area", "city", "website", "statement",
+               "approved_at")
+CSV_CHUNK = 16 * 1024  # characters gathered before a piece of the CSV is sent
+CSV_BATCH = 500  # rows fetched from the database at a time
+FEED_SIZE = 50
+FEED_MAX_AGE = 60  # seconds: new supporters show up quickly
+DISCOVERY_MAX_AGE = 3600  # robots.txt and the sitemap change rarely (a deployment, a dossier)
+PRIVATE_PREFIX = "/moderate/"  # the console: nothing for search engines there
+
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+ATOM_NS = "http://www.w3.org/2005/Atom"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def _public_cache(response: Response, max_age: int) -> Response:
+    """Public data: proxies and browsers may keep it a while and spare the database."""
+    response.cache_control.public = True
+    response.cache_control.max_age = max_age
+    return response
+
+
+@bp.get("/supporters.csv")
+def supporters_csv() -> ResponseReturnValue:
+    """Every approved organisation, streamed so that the list's size never matters."""
+    response = Response(stream_with_context(_csv_lines()), mimetype="text/csv")
+    response.headers["Content-Disposition"] = 'attachment; filename="supporters.csv"'
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return _public_cache(response, FEED_MAX_AGE)
+
+
+def _csv_lines() -> Iterator[str]:
+    """A BOM so spreadsheet tools read UTF-8, a header, then the rows, formula-safe.
+
+    The query runs here, not in the view: the request's teardown closes the database
+    session once the view returns, and stream_with_context pushes the context again
+    only around this generator, so a cursor opened in the view would be gone by now.
+    """
+    rows = db.session.execute(publication.all_public().execution_options(yield_per=CSV_BATCH))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+
+    def flush() -> str:
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
+    buffer.write("\ufeff")
+    writer.writerow(CSV_COLUMNS)
+    for row in rows:
+        values = {**row._mapping, "area": row.region.area}
+        writer.writerow([safe_cell(values[column]) for column in CSV_COLUMNS])
+        if buffer.tell() >= CSV_CHUNK:
+            yield flush()
+    yield flush()
+
+
+@bp.get("/robots.txt")
+def robots() -> ResponseReturnValue:
+    """Crawl everything public; the console is of no use to a search engine."""
+    text = (f"User-agent: *\nDisallow: {PRIVATE_PREFIX}\n\n"
+            f"Sitemap: {external_url('feeds.sitemap')}\n")
+    return _public_cache(Response(text, mimetype="text/plain"), DISCOVERY_MAX_AGE)
+
+
+@bp.get("/sitemap.xml")
+def sitemap() -> ResponseReturnValue:
+    """Every public page in each language, each pointing at its translations (hreflang)."""
+    # ElementTree cannot give a default namespace to some elements and a prefix to others
+    # without a process-wide registration, so the declarations are written as attributes.
+    urlset = ET.Element("urlset", {"xmlns": SITEMAP_NS, "xmlns:xhtml": XHTML_NS})
+    for endpoint, values in _public_pages():
+        versions = {lang: external_url(endpoint, lang=lang, **values) for lang in LANGUAGES}
+        for lang in LANGUAGES:
+            url = ET.SubElement(urlset, "url")
+            ET.SubElement(url, "loc").text = versions[lang]
+            for other, href in versions.items():
+                ET.SubElement(url, "xhtml:link", rel="alternate", hreflang=other, href=href)
+    return _public_cache(_xml(urlset, "application/xml"), DISCOVERY_MAX_AGE)
+
+
+def _content() -> ModuleType | None:
+    """The campaign's pages module, which may not exist yet in every deployment."""
+    try:
+        from . import content
+    except ImportError:
+        return None
+    return content
+
+
+def _public_pages() -> list[tuple[str, dict[str, str]]]:
+    """(endpoint, arguments) of each public page: GET rules taking the language and no
+    other argument, plus one per campaign page for a rule that takes a ``slug``."""
+    content = _content()
+    slugs = [str(slug) for slug in getattr(content, "PAGES", ())]
+    has_dossier = getattr(content, "has_dossier", None)
+    pages: list[tuple[str, dict[str, str]]] = []
+    for rule in current_app.url_map.iter_rules():
+        if rule.endpoint.partition(".")[0] != "public" or "GET" not in (rule.methods or ()):
+            continue
+        if "lang" not in rule.arguments:
+            continue
+        others = rule.arguments - {"lang"}
+        if not others:
+            choices: list[dict[str, str]] = [{}]
+        elif others == {"slug"}:
+            choices = [{"slug": slug} for slug in slugs]
+        else:
+            continue  # a token or an id: not a page anyone should find by searching
+        if rule.endpoint == "public.dossier" and not (has_dossier and has_dossier()):
+            continue  # the dossier answers 404 until an admin uploads it
+        for values in choices:
+            if (rule.endpoint, values) not in pages:  # two rules may share an endpoint
+                pages.append((rule.endpoint, values))
+    return pages
+
+
+@bp.get("/<lang:lang>/feed.atom")
+def feed() -> ResponseReturnValue:
+    """The newest supporters as Atom 1.0, in the language of the URL (``g.lang``, which the
+    app-wide url_value_preprocessor of ``i18n`` takes out of the view's arguments)."""
+    lang: str = g.lang
+    entries = publication.newest(FEED_SIZE)
+    supporters_url = external_url("public.supporters", lang=lang)
+    feed_url = external_url("feeds.feed", lang=lang)
+    position = _("You don't lock up a child. Period.")
+    published = [entry.approved_at for entry in entries if entry.approved_at]
+    updated = max(published) if published else counts.read().updated_at
+
+    root = ET.Element("feed", {"xmlns": ATOM_NS, XML_LANG: lang})
+    ET.SubElement(root, "title").text = _("Newest supporters of “%(position)s”",
+                                          position=position)
+    ET.SubElement(root, "id").text = feed_url
+    ET.SubElement(root, "updated").text = _timestamp(updated)
+    ET.SubElement(root, "link", rel="self", type="application/atom+xml", href=feed_url)
+    ET.SubElement(root, "link", rel="alternate", type="text/html", href=supporters_url)
+    author = ET.SubElement(root, "author")
+    ET.SubElement(author, "name").text = position
+    ET.SubElement(author, "uri").text = external_url("public.home", lang=lang)
+    host = urlsplit(current_app.config["BASE_URL"]).hostname or "localhost"
+    for entry in entries:
+        link = _link_to(entry, lang)
+        item = ET.SubElement(root, "entry")
+        ET.SubElement(item, "title").text = entry.name
+        ET.SubElement(item, "id").text = (
+            f"tag:{host},{entry.approved_at:%Y-%m-%d}:supporter-{entry.id}"
+            if entry.approved_at else link)
+        ET.SubElement(item, "updated").text = _timestamp(entry.approved_at or updated)
+        ET.SubElement(item, "link", rel="alternate", type="text/html", href=link)
+        ET.SubElement(item, "category", term=entry.category.value,
+                      label=str(entry.category.label))
+        ET.SubElement(item, "summary").text = f"{entry.category.label} · {entry.city}"
+        if entry.statement:
+            ET.SubElement(item, "content", type="text").text = entry.statement
+    response = _public_cache(_xml(root, "application/atom+xml"), FEED_MAX_AGE)
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+def _link_to(entry: publication.PublicEntry, lang: str) -> str:
+    """The entry on the public list: searched by its name, since the list is paginated and
+    the newest supporter can be on any page; the anchor then scrolls to it."""
+    search = normalize_name(entry.name)  # what the list's search compares with
+    values = {"q": search} if search else {}
+    return f"{external_url('public.supporters', lang=lang, **values)}#supporter-{entry.id}"
+
+
+def _timestamp(moment: datetime) -> str:
+    """RFC 3339, as Atom requires (the datetimes are aware, in UTC)."""
+    return moment.isoformat(timespec="seconds")
+
+
+def _xml(root: ET.Element, mimetype: str) -> Response:
+    body = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return Response(body, content_type=f"{mimetype}; charset=utf-8")
