@@ -28,7 +28,7 @@ translations: $(VENV)/.installed  ## compile the message catalogs
 translations-update: $(VENV)/.installed  ## extract new strings into the catalogs
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
 		--project endorse -o $(CATALOGS)/messages.pot .
-	$(BIN)/pybabel update -i $(CATALOGS)/messages.pot -d $(CATALOGS) --no-fuzzy-matching
+	$(BIN)/pybabel update -i $(CATALOGS)/messages.pot -d $(CATALOGS) --no-fuzzy-matching --ignore-obsolete
 
 run: setup  ## set up and run on SQLite with demo content (prints a moderator login)
 	$(FLASK) --debug db upgrade

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import config, database, error_pages, i18n, security
+from . import config, database, error_pages, i18n, ops, security
 from .extensions import csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,6 +42,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     i18n.init_app(app)
     error_pages.init_app(app)
+    ops.init_app(app)
 
     from . import models  # noqa: F401  (register the tables with the metadata)
     from .api import bp as api_bp

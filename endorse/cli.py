@@ -9,10 +9,11 @@ from collections.abc import Callable
 from types import FrameType
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from . import accounts, audit, counts, demo, operations
+from . import accounts, audit, counts, demo, operations, ops
 from .database import write_transaction
 from .errors import DomainError
 from .extensions import db
@@ -141,6 +142,28 @@ def recount() -> None:
     with write_transaction():
         snapshot = counts.recount()
     click.echo(f"{snapshot.organisations} organisations")
+
+
+@endorse_cli.command("config")
+@with_appcontext
+def show_config() -> None:
+    """Print the effective configuration, secrets masked."""
+    for key, value in ops.effective_config(current_app.config).items():
+        click.echo(f"{key} = {value}")
+
+
+@endorse_cli.command("purge")
+@click.option("--unverified-days", type=click.IntRange(min=1), default=None,
+              help="Delete unconfirmed signatures older than this (default: configured).")
+@click.option("--closed-days", type=click.IntRange(min=1), default=None,
+              help="Erase contact data of rejected or withdrawn ones closed longer than this.")
+@with_appcontext
+def purge(unverified_days: int | None, closed_days: int | None) -> None:
+    """Remove personal data we no longer need; the audit trail stays."""
+    cfg = current_app.config
+    report = operations.purge(unverified_days or cfg["PURGE_UNVERIFIED_DAYS"],
+                              closed_days or cfg["PURGE_CLOSED_DAYS"])
+    click.echo(f"deleted {report.deleted} unconfirmed, erased contact data of {report.erased}")
 
 
 @endorse_cli.command("demo")

@@ -23,6 +23,13 @@ DEFAULTS: dict[str, Any] = {
     "BASE_URL": "http://127.0.0.1:5000",
     "VERIFY_MAX_AGE": 7 * 24 * 3600,  # seconds a confirmation link stays valid
     "INVITE_MAX_AGE": 3 * 24 * 3600,  # seconds a moderator's set-password link stays valid
+    "MANAGE_MAX_AGE": 2 * 24 * 3600,  # seconds a signer's manage link stays valid
+    "PURGE_UNVERIFIED_DAYS": 30,  # unconfirmed signatures are deleted after this
+    "PURGE_CLOSED_DAYS": 365,  # contact data of rejected or withdrawn ones is erased after this
+    "TRUSTED_PROXIES": 0,  # how many proxies in front set X-Forwarded-For/-Proto
+    "SIGN_LIMIT": "20 per hour",  # sign-ups from one address
+    "RESEND_LIMIT": "10 per hour",  # new-link and manage-link requests from one address
+    "API_LIMIT": "300 per minute",  # API and open data requests from one address
     "MODERATOR_IDLE_MINUTES": 30,  # a console session ends after this long without a request
     "RATELIMIT_STORAGE_URL": "memory://",  # redis://host:6379 to share limits between servers
     "LOGIN_LIMIT_PER_ACCOUNT": "5 per 15 minutes",  # failed logins
@@ -49,7 +56,8 @@ DEFAULTS: dict[str, Any] = {
 }
 
 _POSITIVE_INTS = (
-    "VERIFY_MAX_AGE", "INVITE_MAX_AGE", "MODERATOR_IDLE_MINUTES", "MAILS_PER_KIND",
+    "VERIFY_MAX_AGE", "INVITE_MAX_AGE", "MANAGE_MAX_AGE", "PURGE_UNVERIFIED_DAYS",
+    "PURGE_CLOSED_DAYS", "MODERATOR_IDLE_MINUTES", "MAILS_PER_KIND",
     "MAIL_MAX_ATTEMPTS", "MAIL_BACKOFF_SECONDS", "MAIL_LEASE_SECONDS", "MAIL_TIMEOUT_SECONDS",
     "SQLITE_BUSY_TIMEOUT", "SUPPORTERS_PER_PAGE", "DOSSIER_MAX_BYTES", "LOGO_MAX_BYTES",
     "COUNT_POLL_SECONDS",
@@ -80,6 +88,7 @@ def _settle(app: Flask) -> None:
     cfg["SQLALCHEMY_ENGINE_OPTIONS"] = _engine_options(cfg["SQLALCHEMY_DATABASE_URI"], cfg)
 
     cfg["RATELIMIT_STORAGE_URI"] = cfg["RATELIMIT_STORAGE_URL"]
+    cfg["TRUSTED_PROXIES"] = _non_negative_int("TRUSTED_PROXIES", cfg["TRUSTED_PROXIES"])
     cfg.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     for key in _POSITIVE_INTS:
         cfg[key] = _positive_int(key, cfg[key])
@@ -128,6 +137,16 @@ def _positive_int(key: str, value: Any) -> int:
         number = 0
     if number <= 0:
         raise ConfigError(f"ENDORSE_{key} must be a positive whole number, not {value!r}")
+    return number
+
+
+def _non_negative_int(key: str, value: Any) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = -1
+    if number < 0:
+        raise ConfigError(f"ENDORSE_{key} must be a whole number, 0 or more, not {value!r}")
     return number
 
 

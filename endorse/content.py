@@ -70,7 +70,11 @@ class Page:
 
     @property
     def html(self) -> Markup:
-        return render(self.body.replace("{contact}", _contact()))
+        cfg = current_app.config
+        text = (self.body.replace("{contact}", _contact())
+                .replace("{unverified_days}", str(cfg["PURGE_UNVERIFIED_DAYS"]))
+                .replace("{closed_days}", str(cfg["PURGE_CLOSED_DAYS"])))
+        return render(text)
 
 
 def page(slug: str, language: str) -> Page:

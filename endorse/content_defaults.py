@@ -9,7 +9,8 @@ from __future__ import annotations
 
 INTERNATIONAL_CAMPAIGN_URL = "https://endchilddetention.org/"
 
-# slug -> language -> (title, Markdown body). "{contact}" is the campaign's contact address.
+# slug -> language -> (title, Markdown body). "{contact}" is the campaign's contact address;
+# "{unverified_days}" and "{closed_days}" are the purge delays in force.
 PAGES: dict[str, dict[str, tuple[str, str]]] = {
     "what-you-can-do": {
         "en": ("What can you do?", """\
@@ -88,6 +89,94 @@ die hen steunen.
         "nl": ("Meer info", "Meer informatie over de opsluiting van kinderen en waarom die "
                             "onmiddellijk moet stoppen."),
     },
+}
+
+PAGES["privacy"] = {
+    "en": ("Privacy", """\
+## What we keep
+
+- **About your organisation**, to publish it: its name, kind, city, province or region, website,
+  statement and logo. These are public once a moderator has approved the endorsement.
+- **About you, the contact person**, to check the endorsement and to answer you: your name,
+  email address and role, the time and version of the consent you gave, and whether you want
+  campaign news. Only the campaign's moderators see them; they are never published, and never
+  in the open data.
+
+We keep no record of your IP address. Mails go through our own mail server.
+
+## How long
+
+- An endorsement whose email address is not confirmed is deleted after {unverified_days} days.
+- When an endorsement is rejected or withdrawn, your personal data is erased {closed_days} days
+  later. The audit trail keeps what happened to the endorsement, never your data.
+- A published endorsement stays as long as the campaign runs, or until you withdraw it.
+
+## Your rights
+
+With the [link to manage your endorsement](manage) you can at any time see what we keep,
+correct your organisation's details, withdraw the endorsement, and erase your personal data.
+For any other question, write to <{contact}>. You may also complain to the Belgian Data
+Protection Authority.
+"""),
+    "fr": ("Vie privée", """\
+## Ce que nous conservons
+
+- **Sur votre organisation**, pour la publier : son nom, son type, sa commune, sa province ou
+  région, son site web, sa déclaration et son logo. Ces données sont publiques dès qu’un
+  modérateur a approuvé le soutien.
+- **Sur vous, la personne de contact**, pour vérifier le soutien et vous répondre : votre nom,
+  votre adresse e-mail et votre fonction, le moment et la version du consentement donné, et
+  votre choix de recevoir ou non les nouvelles de la campagne. Seuls les modérateurs de la
+  campagne les voient ; elles ne sont jamais publiées, ni dans les données ouvertes.
+
+Nous ne conservons pas votre adresse IP. Les e-mails passent par notre propre serveur.
+
+## Pendant combien de temps
+
+- Un soutien dont l’adresse e-mail n’est pas confirmée est supprimé après {unverified_days}
+  jours.
+- Quand un soutien est refusé ou retiré, vos données personnelles sont effacées {closed_days}
+  jours plus tard. Le journal d’audit garde la trace de ce qui est arrivé au soutien, jamais
+  vos données.
+- Un soutien publié reste en ligne aussi longtemps que la campagne, ou jusqu’à ce que vous le
+  retiriez.
+
+## Vos droits
+
+Avec le [lien de gestion de votre soutien](manage), vous pouvez à tout moment voir ce que
+nous conservons, corriger les données de votre organisation, retirer le soutien et effacer vos
+données personnelles. Pour toute autre question, écrivez à <{contact}>. Vous pouvez aussi
+introduire une plainte auprès de l’Autorité de protection des données.
+"""),
+    "nl": ("Privacy", """\
+## Wat we bewaren
+
+- **Over uw organisatie**, om ze te publiceren: naam, soort, gemeente, provincie of gewest,
+  website, verklaring en logo. Die zijn openbaar zodra een moderator de steunbetuiging heeft
+  goedgekeurd.
+- **Over u, de contactpersoon**, om de steunbetuiging na te kijken en u te antwoorden: uw naam,
+  e-mailadres en functie, het tijdstip en de versie van uw toestemming, en of u
+  campagnenieuws wilt. Alleen de moderatoren van de campagne zien die gegevens; ze worden nooit
+  gepubliceerd, ook niet in de open data.
+
+We bewaren uw IP-adres niet. E-mails gaan via onze eigen mailserver.
+
+## Hoelang
+
+- Een steunbetuiging waarvan het e-mailadres niet bevestigd is, wordt na {unverified_days}
+  dagen verwijderd.
+- Wordt een steunbetuiging afgewezen of ingetrokken, dan wissen we uw persoonsgegevens
+  {closed_days} dagen later. Het auditlogboek houdt bij wat er met de steunbetuiging gebeurde,
+  nooit uw gegevens.
+- Een gepubliceerde steunbetuiging blijft zolang de campagne loopt, of tot u ze intrekt.
+
+## Uw rechten
+
+Met de [link om uw steunbetuiging te beheren](manage) kunt u op elk moment zien wat we
+bewaren, de gegevens van uw organisatie verbeteren, de steunbetuiging intrekken en uw
+persoonsgegevens wissen. Voor andere vragen kunt u schrijven naar <{contact}>. U kunt ook een
+klacht indienen bij de Gegevensbeschermingsautoriteit.
+"""),
 }
 
 # (key, language -> (question, Markdown answer or "" while the campaign writes it))

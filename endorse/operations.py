@@ -6,9 +6,10 @@ Views and CLI commands call these functions; nothing else writes endorsements.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from . import audit, counts
@@ -278,24 +279,129 @@ def edit(endorsement_id: int, actor: Actor, fields: PublicFields,
          reason: str | None = None) -> dict[str, list[str | None]]:
     """Correct the public fields, recording each change as before/after. Returns the changes."""
     with write_transaction():
-        entry = _locked(endorsement_id)
-        if entry.state == State.WITHDRAWN:
-            raise IllegalTransition(entry.state, entry.state)
-        changes: dict[str, list[str | None]] = {}
-        for name in EDITABLE:
-            before, after = getattr(entry, name), getattr(fields, name)
-            if before != after:
-                changes[name] = [before and str(before), after and str(after)]
-                setattr(entry, name, after)
-        if not changes:
-            return changes
-        if "name" in changes:
-            entry.normalized_name = normalize_name(entry.name)
-        if "category" in changes and entry.state in PUBLIC_STATES:
-            counts.move(Category(str(changes["category"][0])), entry.category)
-        audit.record(actor, "edit", endorsement_id=entry.id, reason=reason,
-                     data={"changes": changes})
+        return _apply_edit(_locked(endorsement_id), actor, fields, reason)
+
+
+def _apply_edit(entry: Endorsement, actor: Actor, fields: PublicFields,
+                reason: str | None) -> dict[str, list[str | None]]:
+    if entry.state == State.WITHDRAWN:
+        raise IllegalTransition(entry.state, entry.state)
+    changes: dict[str, list[str | None]] = {}
+    for name in EDITABLE:
+        before, after = getattr(entry, name), getattr(fields, name)
+        if before != after:
+            changes[name] = [before and str(before), after and str(after)]
+            setattr(entry, name, after)
+    if not changes:
         return changes
+    if "name" in changes:
+        entry.normalized_name = normalize_name(entry.name)
+    if "category" in changes and entry.state in PUBLIC_STATES:
+        counts.move(Category(str(changes["category"][0])), entry.category)
+    audit.record(actor, "edit", endorsement_id=entry.id, reason=reason,
+                 data={"changes": changes})
+    return changes
+
+
+# What a signer does through the manage link sent to their address.
+
+
+def request_manage_links(email: str) -> None:
+    """Mail a manage link for every endorsement signed with ``email``; silent otherwise."""
+    with write_transaction():
+        entries = db.session.scalars(
+            select(Endorsement).where(Endorsement.contact_email == email)
+            .order_by(Endorsement.id).with_for_update()
+        ).all()
+        mails = [enqueue_for(entry, MailKind.MANAGE, messages.manage(entry)) for entry in entries]
+        ids = [mail_id for mail in mails if (mail_id := _flushed_id(mail))]
+    deliver_after_response(ids)
+
+
+def check_manage(token: str, *, for_update: bool = False) -> Endorsement:
+    """The endorsement a manage link opens; raises a token error otherwise."""
+    endorsement_id, nonce = read_token(Purpose.MANAGE, token,
+                                       current_app.config["MANAGE_MAX_AGE"])
+    entry = db.session.get(Endorsement, endorsement_id, with_for_update=for_update)
+    if entry is None or entry.contact_email is None or not nonce_matches(
+            entry.token_nonce, nonce):
+        raise TokenUsed()
+    return entry
+
+
+def edit_by_signer(token: str, fields: PublicFields) -> dict[str, list[str | None]]:
+    """The signer corrects their public fields; a decided endorsement goes back to review."""
+    with write_transaction():
+        entry = check_manage(token, for_update=True)
+        changes = _apply_edit(entry, SIGNER, fields, "edited by the signer")
+        if changes and entry.state in (State.APPROVED, State.HIDDEN, State.REJECTED):
+            _transition(entry, State.VERIFIED, SIGNER, "edited by the signer")
+        return changes
+
+
+def withdraw_by_signer(token: str) -> bool:
+    """As easy as signing: one button, and the organisation leaves the list and the count."""
+    with write_transaction():
+        entry = check_manage(token, for_update=True)
+        return _transition(entry, State.WITHDRAWN, SIGNER, "withdrawn by the signer")
+
+
+def erase_by_signer(token: str) -> None:
+    """Erase the signer's personal data; the endorsement is withdrawn, the audit trail stays."""
+    with write_transaction():
+        _erase(check_manage(token, for_update=True), SIGNER, "erased at the signer's request")
+
+
+def _erase(entry: Endorsement, actor: Actor, reason: str) -> None:
+    if entry.state != State.WITHDRAWN:
+        _transition(entry, State.WITHDRAWN, actor, reason)
+    entry.contact_name = entry.contact_email = entry.contact_role = None
+    entry.news_opt_in = False
+    entry.token_nonce = new_nonce()  # every link sent to the old address stops working
+    db.session.execute(
+        update(OutboxMessage).where(OutboxMessage.endorsement_id == entry.id)
+        .values(recipient="", subject="", body_text="", body_html="")
+    )
+    audit.record(actor, "erase", endorsement_id=entry.id, reason=reason)
+
+
+@dataclass(frozen=True)
+class PurgeReport:
+    deleted: int  # unconfirmed signatures removed
+    erased: int  # rejected or withdrawn ones stripped of contact data
+
+
+def purge(unverified_days: int, closed_days: int) -> PurgeReport:
+    """Keep personal data no longer than needed (see the privacy page)."""
+    now = utcnow()
+    with write_transaction():
+        stale = db.session.scalars(
+            select(Endorsement).where(
+                Endorsement.state == State.UNVERIFIED,
+                Endorsement.created_at < now - timedelta(days=unverified_days),
+            ).with_for_update()
+        ).all()
+        for entry in stale:
+            audit.record(SYSTEM, "purge", endorsement_id=entry.id, source=entry.state,
+                         reason=f"unconfirmed for {unverified_days} days")
+            db.session.execute(delete(OutboxMessage)
+                               .where(OutboxMessage.endorsement_id == entry.id))
+            db.session.execute(update(Endorsement).where(Endorsement.duplicate_of_id == entry.id)
+                               .values(duplicate_of_id=None))
+            db.session.delete(entry)
+        cutoff = now - timedelta(days=closed_days)
+        closed = db.session.scalars(
+            select(Endorsement).where(
+                Endorsement.contact_email.is_not(None),
+                or_(
+                    (Endorsement.state == State.REJECTED) & (Endorsement.rejected_at < cutoff),
+                    (Endorsement.state == State.WITHDRAWN) & (Endorsement.withdrawn_at < cutoff),
+                ),
+            ).with_for_update()
+        ).all()
+        for entry in closed:
+            _erase(entry, SYSTEM, f"closed for {closed_days} days")
+    return PurgeReport(len(stale), len(closed))
 
 
 def _transition(entry: Endorsement, target: State, actor: Actor, reason: str | None = None) -> bool:

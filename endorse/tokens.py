@@ -19,6 +19,7 @@ from .errors import DomainError
 class Purpose(StrEnum):
     CONFIRM = "confirm"  # a signer confirms their email
     INVITE = "invite"  # a new moderator sets their password
+    MANAGE = "manage"  # a signer sees, edits, withdraws or erases their endorsement
 
 
 class TokenInvalid(DomainError):

@@ -42,6 +42,10 @@ def make_app(database_url: str, instance: Path, **overrides: Any) -> Flask:
         "MAIL_URL": "console:",
         "MAIL_FROM": "Campaign <campaign@endorse.test>",
         "SECRET_KEY": "test-secret-key-that-is-long-enough",
+        # Tests sign up many times from 127.0.0.1; the limits have tests of their own.
+        "SIGN_LIMIT": "100000 per hour",
+        "RESEND_LIMIT": "100000 per hour",
+        "API_LIMIT": "100000 per minute",
     }
     config.update(overrides)
     app = create_app(config)

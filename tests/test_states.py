@@ -20,9 +20,12 @@ LEGAL = {
     (State.VERIFIED, State.REJECTED),
     (State.VERIFIED, State.WITHDRAWN),
     (State.APPROVED, State.HIDDEN),
+    (State.APPROVED, State.VERIFIED),  # the signer edited it: back to moderation
     (State.APPROVED, State.WITHDRAWN),
     (State.HIDDEN, State.APPROVED),
+    (State.HIDDEN, State.VERIFIED),
     (State.HIDDEN, State.WITHDRAWN),
+    (State.REJECTED, State.VERIFIED),
     (State.REJECTED, State.WITHDRAWN),
 }
 PAIRS = [(s, t) for s, t in product(State, State) if s != t]

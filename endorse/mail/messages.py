@@ -58,3 +58,12 @@ def invite(user: User, language: str) -> Draft:
     with force_locale(language):
         subject = _("You are invited to moderate endorsements")
     return _render("invite", language, subject, user=user, link=link, days=days)
+
+
+def manage(entry: Endorsement) -> Draft:
+    token = make_token(Purpose.MANAGE, entry.id, entry.token_nonce)
+    link = external_url("public.manage", lang=entry.language, token=token)
+    days = current_app.config["MANAGE_MAX_AGE"] // 86400
+    with force_locale(entry.language):
+        subject = _("Your link to manage your organisation's endorsement")
+    return _render("manage", entry.language, subject, entry=entry, link=link, days=days)

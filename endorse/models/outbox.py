@@ -17,6 +17,7 @@ class MailKind(StrEnum):
     ALREADY_CONFIRMED = "already_confirmed"  # a re-signing of a confirmed endorsement
     REJECTED = "rejected"  # a moderator's refusal, when they chose to tell the signer
     INVITE = "invite"  # a set-password link for a new moderator
+    MANAGE = "manage"  # a signer's link to see, edit, withdraw or erase their endorsement
 
 
 class MailStatus(StrEnum):

@@ -43,9 +43,10 @@ PUBLIC_STATES = frozenset({State.APPROVED})
 ALLOWED: dict[State, frozenset[State]] = {
     State.UNVERIFIED: frozenset({State.VERIFIED, State.WITHDRAWN}),
     State.VERIFIED: frozenset({State.APPROVED, State.REJECTED, State.WITHDRAWN}),
-    State.APPROVED: frozenset({State.HIDDEN, State.WITHDRAWN}),
-    State.HIDDEN: frozenset({State.APPROVED, State.WITHDRAWN}),
-    State.REJECTED: frozenset({State.WITHDRAWN}),
+    # A signer who edits a decided endorsement sends it back to moderation (VERIFIED).
+    State.APPROVED: frozenset({State.HIDDEN, State.VERIFIED, State.WITHDRAWN}),
+    State.HIDDEN: frozenset({State.APPROVED, State.VERIFIED, State.WITHDRAWN}),
+    State.REJECTED: frozenset({State.VERIFIED, State.WITHDRAWN}),
     State.WITHDRAWN: frozenset(),
 }
 

@@ -19,7 +19,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from .. import logos
 from ..models import Category, Region
 from ..models import endorsement as limits
-from ..operations import Submission
+from ..operations import PublicFields, Submission
 from .fields import (
     ChoiceField,
     clean_line,
@@ -163,3 +163,22 @@ class ResendForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     submit = SubmitField(_l("Confirm our endorsement"))
+
+
+class ManageForm(FlaskForm):
+    """The public fields, as the signer may correct them."""
+
+    name = SignForm.name
+    category = SignForm.category
+    city = SignForm.city
+    region = SignForm.region
+    website = SignForm.website
+    statement = SignForm.statement
+    submit = SubmitField(_l("Save the changes"))
+
+    def fields(self) -> PublicFields:
+        return PublicFields(
+            name=self.name.data, category=Category(self.category.data), city=self.city.data,
+            region=Region(self.region.data), website=self.website.data or None,
+            statement=self.statement.data or None,
+        )

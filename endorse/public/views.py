@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, g, make_response, redirect, render_template, request, url_for
+from typing import Any
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from markupsafe import escape
@@ -10,12 +22,13 @@ from markupsafe import escape
 from .. import content, counts, operations, publication
 from ..config import LANGUAGES
 from ..error_pages import render_error
+from ..extensions import limiter
 from ..i18n import preferred_language
-from ..models import Category
+from ..models import Category, Endorsement, IllegalTransition
 from ..security import EMBED_POLICY
 from ..tokens import TokenExpired, TokenInvalid, TokenUsed
 from . import bp
-from .forms import ConfirmForm, ResendForm, SignForm
+from .forms import ConfirmForm, ManageForm, ResendForm, SignForm
 
 BAD_LINK_MESSAGES = {
     TokenInvalid: (400, _l("This link is not valid. Perhaps it was cut short by your mail "
@@ -117,7 +130,15 @@ def embed_count() -> ResponseReturnValue:
     return response
 
 
+def _limit(setting: str) -> Any:
+    """A per-address limit on the form's POST, from the configuration, shared by the forms
+    that use the same setting (asking for a new link or a manage link draws on one budget)."""
+    return limiter.shared_limit(lambda: current_app.config[setting], scope=setting,
+                                methods=["POST"])
+
+
 @bp.route("/<lang:lang>/sign", methods=["GET", "POST"])
+@_limit("SIGN_LIMIT")
 def sign() -> ResponseReturnValue:
     form = SignForm()
     if form.validate_on_submit():
@@ -160,6 +181,7 @@ def confirmed() -> ResponseReturnValue:
 
 
 @bp.route("/<lang:lang>/new-link", methods=["GET", "POST"])
+@_limit("RESEND_LIMIT")
 def resend() -> ResponseReturnValue:
     form = ResendForm()
     if form.validate_on_submit():
@@ -173,3 +195,92 @@ def _bad_link(error: Exception) -> ResponseReturnValue:
     status, message = BAD_LINK_MESSAGES[type(error)]
     form = ResendForm(formdata=None)
     return render_template("public/resend.html", form=form, message=message), status
+
+
+@bp.route("/<lang:lang>/manage", methods=["GET", "POST"])
+@_limit("RESEND_LIMIT")
+def manage_request() -> ResponseReturnValue:
+    """Ask for a manage link: the same answer whether or not the address signed anything."""
+    form = ResendForm()
+    if form.validate_on_submit():
+        operations.request_manage_links(form.contact_email.data)
+        return redirect(url_for("public.manage_sent"), code=303)
+    status = 400 if request.method == "POST" else 200
+    return render_template("public/manage_request.html", form=form, message=None), status
+
+
+@bp.get("/<lang:lang>/manage/sent")
+def manage_sent() -> ResponseReturnValue:
+    return render_template("public/manage_sent.html")
+
+
+def _manage_page(entry: Endorsement, token: str, form: ManageForm | None = None,
+                 status: int = 200) -> ResponseReturnValue:
+    if form is None:
+        form = ManageForm(formdata=None, obj=entry)
+        form.category.data, form.region.data = entry.category.value, entry.region.value
+    return render_template("public/manage.html", entry=entry, token=token, form=form,
+                           action=ConfirmForm()), status
+
+
+def _bad_manage_link(error: Exception) -> ResponseReturnValue:
+    status, message = BAD_LINK_MESSAGES[type(error)]
+    if isinstance(error, TokenUsed):
+        status, message = 410, _l("This link no longer works. Ask for a new one below.")
+    form = ResendForm(formdata=None)
+    return render_template("public/manage_request.html", form=form, message=message), status
+
+
+@bp.get("/<lang:lang>/manage/<token>")
+def manage(token: str) -> ResponseReturnValue:
+    try:
+        entry = operations.check_manage(token)
+    except (TokenInvalid, TokenExpired, TokenUsed) as error:
+        return _bad_manage_link(error)
+    return _manage_page(entry, token)
+
+
+@bp.post("/<lang:lang>/manage/<token>")
+def manage_edit(token: str) -> ResponseReturnValue:
+    form = ManageForm()
+    try:
+        entry = operations.check_manage(token)
+        if not form.validate_on_submit():
+            return _manage_page(entry, token, form, 400)
+        changes = operations.edit_by_signer(token, form.fields())
+    except (TokenInvalid, TokenExpired, TokenUsed) as error:
+        return _bad_manage_link(error)
+    except IllegalTransition:
+        flash(_l("A withdrawn endorsement cannot be changed."), "error")
+        return redirect(url_for("public.manage", token=token), code=303)
+    flash(_l("Saved. A moderator will review the change before it is published.")
+          if changes else _l("Nothing changed."), "success" if changes else "info")
+    return redirect(url_for("public.manage", token=token), code=303)
+
+
+@bp.post("/<lang:lang>/manage/<token>/withdraw")
+def manage_withdraw(token: str) -> ResponseReturnValue:
+    if not ConfirmForm().validate_on_submit():
+        return render_error(400)
+    try:
+        operations.withdraw_by_signer(token)
+    except (TokenInvalid, TokenExpired, TokenUsed) as error:
+        return _bad_manage_link(error)
+    flash(_l("Your endorsement is withdrawn: it is no longer listed or counted."), "success")
+    return redirect(url_for("public.manage", token=token), code=303)
+
+
+@bp.post("/<lang:lang>/manage/<token>/erase")
+def manage_erase(token: str) -> ResponseReturnValue:
+    if not ConfirmForm().validate_on_submit():
+        return render_error(400)
+    try:
+        operations.erase_by_signer(token)
+    except (TokenInvalid, TokenExpired, TokenUsed) as error:
+        return _bad_manage_link(error)
+    return redirect(url_for("public.erased"), code=303)
+
+
+@bp.get("/<lang:lang>/manage/erased")
+def erased() -> ResponseReturnValue:
+    return render_template("public/erased.html")

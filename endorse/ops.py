@@ -1,0 +1,72 @@
+"""Running in production: behind proxies, health checks, and a database that may go away."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from flask import Flask, Response, jsonify
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError, OperationalError
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .error_pages import render_error
+from .extensions import db
+
+log = logging.getLogger(__name__)
+SECRET_KEYS = ("SECRET_KEY", "SECRET_KEY_FALLBACKS")
+URL_KEYS = ("DATABASE_URL", "SQLALCHEMY_DATABASE_URI", "MAIL_URL", "RATELIMIT_STORAGE_URL",
+            "RATELIMIT_STORAGE_URI")
+_PASSWORD_IN_URL = re.compile(r"(?<=://)([^:/@]*):([^@]*)@")
+
+
+def init_app(app: Flask) -> None:
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies:
+        # Only as many X-Forwarded-* hops as we have proxies: a client cannot forge its address.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(DBAPIError)
+    def _database_down(error: Exception) -> Response:
+        """The database is unreachable: say so kindly; the transaction was rolled back."""
+        log.error("database error: %s", error.__class__.__name__, exc_info=error)
+        try:
+            db.session.rollback()
+        except DBAPIError:
+            log.warning("rollback failed too; the session is discarded")
+        db.session.remove()
+        response = render_error(503)
+        response.headers["Retry-After"] = "30"
+        return response
+
+    @app.get("/healthz")
+    def healthz() -> Response:
+        """For load balancers: 200 when this server can reach its database, 503 otherwise."""
+        try:
+            db.session.execute(text("SELECT 1"))
+        except DBAPIError:
+            db.session.rollback()
+            response = jsonify(status="unavailable", database="unreachable")
+            response.status_code = 503
+        else:
+            response = jsonify(status="ok", database="ok")
+        response.cache_control.no_store = True
+        return response
+
+
+def effective_config(config: dict[str, Any]) -> dict[str, str]:
+    """The settings that matter, with secrets masked, for `flask endorse config`."""
+    shown: dict[str, str] = {}
+    for key in sorted(config):
+        if not key.isupper() or key.startswith(("SQLALCHEMY_ENGINE", "BABEL_")):
+            continue
+        value = config[key]
+        if key in SECRET_KEYS:
+            shown[key] = "***" if value else "(not set)"
+        elif key in URL_KEYS and isinstance(value, str):
+            shown[key] = _PASSWORD_IN_URL.sub(r"\1:***@", value)
+        else:
+            shown[key] = repr(value)
+    return shown
