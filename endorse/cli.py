@@ -193,3 +193,6 @@ def audit_verify() -> None:
         )
     head = audit.head()
     click.echo(f"audit trail intact: {result.checked} records, head {head.hash}")
+
+
+from . import cli_backup  # noqa: E402,F401  (registers export/import)
