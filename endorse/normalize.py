@@ -17,21 +17,27 @@ _NOT_WORD = re.compile(r"[^\w]+")
 
 
 def fold(text: str) -> str:
-    """Lower-case, strip accents and punctuation, and collapse spacing."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    """Lower-case, strip accents and punctuation, and collapse spacing.
+
+    Compatibility forms are decomposed before case-folding, so "ℌ" or a bold "𝐀" fold like
+    the letters they stand for, and folding twice changes nothing.
+    """
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     plain = _DOTS.sub("", plain)  # "a.s.b.l." -> "asbl", "St.Gilles" -> "stgilles"
     return " ".join(_NOT_WORD.sub(" ", plain).replace("_", " ").split())
 
 
-def normalize_name(name: str) -> str:
+def normalize_name(name: str, max_length: int = 200) -> str:
     """The key for duplicate detection: the folded name without leading or trailing legal forms.
 
-    A name that is nothing but a legal form keeps it, so it never folds to "".
+    A name that is nothing but a legal form keeps it, so it never folds to "". Folding can
+    lengthen a name ("ß" becomes "ss", a ligature several letters), so the key is cut to the
+    column's length.
     """
     words = fold(name).split()
     while len(words) > 1 and words[-1] in LEGAL_FORMS:
         words.pop()
     while len(words) > 1 and words[0] in LEGAL_FORMS:
         words.pop(0)
-    return " ".join(words)
+    return " ".join(words)[:max_length].rstrip()

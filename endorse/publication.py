@@ -23,6 +23,7 @@ from .normalize import fold
 LETTERS = tuple(string.ascii_lowercase)
 OTHER_LETTER = "#"  # names that start with a digit or a sign
 MAX_PER_PAGE = 200
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
 
 _PUBLIC_COLUMNS = (
     Endorsement.id,
@@ -234,7 +235,7 @@ def parse_query(args: Mapping[str, str], per_page: int) -> SupporterQuery:
         value = args.get(name) or None
         if value is None:
             return None
-        if not (value.isascii() and value.isdigit()) or len(value) > 12:
+        if not (value.isascii() and value.isdigit()) or len(value) > 10 or int(value) > MAX_ID:
             raise BadQuery(name)
         return int(value)
 

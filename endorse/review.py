@@ -104,13 +104,12 @@ def filtered(filters: Filters) -> Select[tuple[Endorsement]]:
         end = datetime.combine(filters.until + timedelta(days=1), time(), UTC)
         query = query.where(Endorsement.created_at < end)
     if filters.text:
-        folded = fold(filters.text)
-        like = f"%{filters.text.lower()}%"
-        query = query.where(or_(
-            Endorsement.normalized_name.like(f"%{folded}%"),
-            func.lower(Endorsement.city).like(like),
-            func.lower(Endorsement.contact_email).like(like),
-            func.lower(Endorsement.contact_name).like(like),
+        folded, lowered = fold(filters.text), filters.text.lower()
+        query = query.where(or_(  # autoescape: % and _ typed in the box are not wildcards
+            Endorsement.normalized_name.contains(folded, autoescape=True),
+            func.lower(Endorsement.city).contains(lowered, autoescape=True),
+            func.lower(Endorsement.contact_email).contains(lowered, autoescape=True),
+            func.lower(Endorsement.contact_name).contains(lowered, autoescape=True),
         ))
     return query
 

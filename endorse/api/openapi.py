@@ -124,6 +124,11 @@ _SCHEMAS: dict[str, Any] = {
     },
 }
 
+_TOO_MANY = _json(_ref("Error"), "Too many requests from this address; try again after the "
+                  "number of seconds in Retry-After.",
+                  headers={"Retry-After": {"schema": {"type": "integer", "minimum": 0},
+                                           "description": "Seconds to wait."}})
+
 DOCUMENT: dict[str, Any] = {
     "openapi": "3.1.0",
     "info": {
@@ -142,6 +147,7 @@ DOCUMENT: dict[str, Any] = {
                 "responses": {
                     "200": _json(_ref("Count"), "The current count.", headers=_CACHED),
                     "304": _NOT_MODIFIED,
+                    "429": _TOO_MANY,
                 },
             },
         },
@@ -151,7 +157,8 @@ DOCUMENT: dict[str, Any] = {
                 "summary": "The head of the hash-chained audit trail",
                 "description": "Note it and compare later: a list changed without a trace "
                                "would no longer lead to this hash.",
-                "responses": {"200": _json(_ref("AuditHead"), "The current head.")},
+                "responses": {"200": _json(_ref("AuditHead"), "The current head."),
+                              "429": _TOO_MANY},
             },
         },
         "/api/v1/supporters": {
@@ -169,9 +176,9 @@ DOCUMENT: dict[str, Any] = {
                     _query("letter", "Only names with this initial (upper case is accepted).",
                            _ref("Letter")),
                     _query("after", "Start after the supporter with this id (from `next`).",
-                           {"type": "integer", "minimum": 0, "maximum": 999_999_999_999}),
+                           {"type": "integer", "minimum": 0, "maximum": publication.MAX_ID}),
                     _query("before", "End before the supporter with this id (from `previous`).",
-                           {"type": "integer", "minimum": 0, "maximum": 999_999_999_999}),
+                           {"type": "integer", "minimum": 0, "maximum": publication.MAX_ID}),
                     _query("per_page", "Supporters per page.",
                            {"type": "integer", "minimum": 1,
                             # views.SUPPORTERS_PER_PAGE (which imports this module);
@@ -183,6 +190,7 @@ DOCUMENT: dict[str, Any] = {
                                  headers=_CACHED),
                     "304": _NOT_MODIFIED,
                     "400": _BAD_QUERY,
+                    "429": _TOO_MANY,
                 },
             },
         },
@@ -194,6 +202,7 @@ DOCUMENT: dict[str, Any] = {
                     "200": _json({"type": "object", "required": ["openapi", "info", "paths"]},
                                  "The OpenAPI 3.1 document.", headers=_CACHED),
                     "304": _NOT_MODIFIED,
+                    "429": _TOO_MANY,
                 },
             },
         },
