@@ -7,7 +7,7 @@ CATALOGS := endorse/translations
 CHROMIUM ?= /usr/bin/chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test lint fmt migrate translations translations-update
+.PHONY: help setup run test lint fmt migrate translations translations-update bench
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 22
@@ -16,7 +16,7 @@ $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/activate
-	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet --upgrade pip setuptools
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
@@ -63,3 +63,7 @@ fmt: setup  ## format the code
 
 migrate: setup  ## write a migration for model changes: make migrate m="what changed"
 	$(FLASK) --debug db migrate -m "$(m)"
+
+bench: setup  ## run the benchmarks (PostgreSQL; add ARGS=--sqlite or ARGS=--smoke)
+	@command -v wrk >/dev/null || echo "wrk not found: the Python driver is used (apt-get install wrk)"
+	$(BIN)/python -m bench $(ARGS)

@@ -35,6 +35,7 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_LIMIT_PER_ACCOUNT": "5 per 15 minutes",  # failed logins
     "LOGIN_LIMIT_PER_IP": "20 per 15 minutes",
     "MAILS_PER_KIND": 5,  # at most this many mails of one kind to one endorsement
+    "MAIL_SEND_AFTER_RESPONSE": True,  # False: requests only queue; mail workers deliver
     "MAIL_MAX_ATTEMPTS": 8,
     "MAIL_BACKOFF_SECONDS": 30,  # first retry delay; doubles with each attempt
     "MAIL_LEASE_SECONDS": 300,  # a claimed mail returns to the queue after this

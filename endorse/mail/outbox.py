@@ -62,7 +62,7 @@ def enqueue(recipient: str, kind: MailKind, draft: Draft,
 def deliver_after_response(message_ids: Iterable[int]) -> None:
     """Try to send these mails once the response has gone out, so SMTP never delays it."""
     ids = list(message_ids)
-    if not ids or not has_request_context():
+    if not ids or not has_request_context() or not current_app.config["MAIL_SEND_AFTER_RESPONSE"]:
         return
     app = current_app._get_current_object()  # type: ignore[attr-defined]
 

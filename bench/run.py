@@ -1,0 +1,264 @@
+"""The big-day benchmark: a real gunicorn on loopback, a generated data set, and load.
+
+    python -m bench                 # PostgreSQL (ENDORSE_BENCH_DATABASE_URL or the local
+                                    # server's endorse_bench database), 1k/10k/100k orgs
+    python -m bench --sqlite        # the same on a SQLite file
+    python -m bench --smoke         # seconds, a tiny data set: what CI runs
+
+Every scenario is compared with a baseline measured in the same run against the same
+server: /robots.txt, a trivial endpoint of the same app that touches no database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from . import load
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/endorse_bench"
+SECRET = "bench-secret-key-not-for-production-use"
+
+
+@dataclass
+class Row:
+    scenario: str
+    size: int
+    result: load.Result
+    baseline: float
+
+    def cells(self) -> list[str]:
+        ratio = self.result.rate / self.baseline if self.baseline else float("nan")
+        return [self.scenario, f"{self.size:,}", f"{self.result.rate:,.0f}",
+                f"{self.result.p50_ms:.1f}", f"{self.result.p99_ms:.1f}",
+                str(self.result.errors), f"{ratio:.2f}"]
+
+
+def _env(database_url: str, instance: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ENDORSE_", "FLASK_"))}
+    env.update({
+        "ENDORSE_DATABASE_URL": database_url, "ENDORSE_SECRET_KEY": SECRET,
+        "ENDORSE_INSTANCE_PATH": str(instance), "ENDORSE_MAIL_URL": "smtp://127.0.0.1:9",
+        "ENDORSE_MAIL_SEND_AFTER_RESPONSE": "false",  # requests queue; the worker delivers
+        "ENDORSE_SIGN_LIMIT": "10000000 per hour", "ENDORSE_API_LIMIT": "10000000 per minute",
+        "ENDORSE_BASE_URL": "http://127.0.0.1", **extra,
+    })
+    return env
+
+
+def _flask(env: dict[str, str], *args: str) -> str:
+    return subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *args], cwd=ROOT,
+                          env=env, check=True, capture_output=True, text=True).stdout
+
+
+def _fresh_database(url: str) -> None:
+    """An empty database for the run: PostgreSQL's is created (or emptied), SQLite's is new."""
+    if not url.startswith("postgresql"):
+        return
+    import psycopg
+
+    base, _, name = url.rpartition("/")
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def _load(env: dict[str, str], count: int) -> None:
+    code = ("from endorse import create_app; from bench import data; "
+            f"app = create_app(); ctx = app.app_context(); ctx.push(); print(data.load({count}))")
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True,
+                   capture_output=True, text=True)
+
+
+@contextmanager
+def _server(env: dict[str, str], port: int, workers: int) -> Iterator[int]:
+    log = open(Path(env["ENDORSE_INSTANCE_PATH"]) / "gunicorn.log", "ab")  # noqa: SIM115
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind",
+         f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
+        cwd=ROOT, env=env, stdout=log, stderr=log,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=2).ok:
+                    break
+            except requests.RequestException:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError("gunicorn did not start; see gunicorn.log")
+        yield process.pid
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+def _get(base: str, path: str, seconds: float, connections: int) -> load.Result:
+    if load.have_wrk():
+        return load.wrk(base + path, seconds, connections)
+    return load.drive(base, path, seconds, processes=2, threads=max(connections // 2, 1))
+
+
+def _deep_after(env: dict[str, str]) -> int:
+    """An id 90% of the way through the alphabetical list: a deep page."""
+    code = ("from endorse import create_app; from endorse.extensions import db; "
+            "from endorse.models import Endorsement as E; from sqlalchemy import select, func; "
+            "app = create_app(); ctx = app.app_context(); ctx.push(); "
+            "n = db.session.scalar(select(func.count()).select_from(E)); "
+            "print(db.session.scalar(select(E.id).order_by(E.normalized_name, E.id)"
+            ".offset(int(n * 0.9)).limit(1)))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True,
+                         capture_output=True, text=True).stdout
+    return int(out.strip())
+
+
+def _mail_rate(env: dict[str, str], timeout: float) -> tuple[int, float]:
+    """Deliver every queued mail with one worker to a loopback aiosmtpd; (mails, per second)."""
+    from aiosmtpd.controller import Controller
+
+    received = [0]
+    lock = threading.Lock()
+
+    class Sink:
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+            with lock:
+                received[0] += 1
+            return "250 OK"
+
+    port = _free_port()
+    controller = Controller(Sink(), hostname="127.0.0.1", port=port)
+    controller.start()
+    worker_env = {**env, "ENDORSE_MAIL_URL": f"smtp://127.0.0.1:{port}",
+                  "ENDORSE_MAIL_BACKOFF_SECONDS": "1"}
+    started = time.monotonic()
+    worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "endorse",
+                               "mail-worker", "--interval", "0.2"], cwd=ROOT, env=worker_env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        last, still = -1, time.monotonic()
+        while time.monotonic() - started < timeout:
+            time.sleep(0.5)
+            with lock:
+                now = received[0]
+            if now == last and time.monotonic() - still > 3:
+                break  # nothing more for 3 s: the queue is empty
+            if now != last:
+                last, still = now, time.monotonic()
+        elapsed = max(still - started, 1e-6)
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=30)
+        controller.stop()
+    return received[0], received[0] / elapsed
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sqlite", action="store_true", help="run on a SQLite file")
+    parser.add_argument("--smoke", action="store_true", help="seconds and a tiny data set")
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--seconds", type=float, default=10.0, help="per scenario")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    args = parser.parse_args(argv)
+    sizes = [200] if args.smoke else [int(s) for s in args.sizes.split(",")]
+    seconds = 1.0 if args.smoke else args.seconds
+    connections = 4 if args.smoke else args.connections
+
+    with tempfile.TemporaryDirectory(prefix="endorse-bench-") as tmp:
+        instance = Path(tmp)
+        url = (f"sqlite:///{instance / 'bench.sqlite'}" if args.sqlite
+               else os.environ.get("ENDORSE_BENCH_DATABASE_URL", DEFAULT_PG))
+        _fresh_database(url)
+        env = _env(url, instance)
+        _flask(env, "db", "upgrade")
+        port = _free_port()
+        base = f"http://127.0.0.1:{port}"
+        rows: list[Row] = []
+        memory: list[tuple[str, list[float]]] = []
+        loaded = 0
+        print(f"endorse benchmark: {'SQLite' if args.sqlite else 'PostgreSQL'}, gunicorn "
+              f"--workers {args.workers}, {connections} connections, {seconds:g} s a scenario, "
+              f"load by {'wrk' if load.have_wrk() else 'the Python driver'}", flush=True)
+        for size in sizes:
+            _load(env, size - loaded)
+            loaded = size
+            deep = _deep_after(env)
+            with _server(env, port, args.workers) as master:
+                _get(base, "/robots.txt", 1, connections)  # warm every worker up
+                baseline = _get(base, "/robots.txt", seconds, connections)
+                rows.append(Row("baseline /robots.txt", size, baseline, baseline.rate))
+                for name, path in [
+                    ("GET /api/v1/count", "/api/v1/count"),
+                    ("GET /en/ (home)", "/en/"),
+                    ("supporters page 1", "/fr/supporters"),
+                    ("supporters deep page", f"/fr/supporters?after={deep}"),
+                    ("supporters search", "/nl/supporters?q=vereniging"),
+                    ("supporters search, deep", f"/nl/supporters?q=centr&after={deep}"),
+                    ("GET /api/v1/supporters", "/api/v1/supporters"),
+                ]:
+                    rows.append(Row(name, size, _get(base, path, seconds, connections),
+                                    baseline.rate))
+                    print(f"  {name} @ {size:,}: done", file=sys.stderr, flush=True)
+                if size == sizes[-1]:
+                    signups = load.drive(base, "signup", seconds, processes=2,
+                                         threads=max(connections // 2, 1), run_id="s")
+                    rows.append(Row("sign-up (GET form + POST)", size, signups, baseline.rate))
+                    memory.append(("RSS per worker before the big day", load.rss_mb(master)))
+                    for run in ("1", "2"):
+                        mixed = load.drive(base, "mixed", seconds, processes=2,
+                                           threads=max(connections // 2, 1), run_id=f"m{run}")
+                        rows.append(Row(f"big day (95% read, 5% sign-up) #{run}", size, mixed,
+                                        baseline.rate))
+                        memory.append((f"RSS per worker after big day #{run}",
+                                       load.rss_mb(master)))
+            if size == sizes[-1]:
+                mails, rate = _mail_rate(env, timeout=120 if not args.smoke else 30)
+                rows.append(Row("mail worker delivery (mails/s)", size,
+                                load.Result(mails, mails / rate if rate else 0, float("nan"),
+                                            float("nan"), 0), 0))
+        _print(rows, memory)
+
+
+def _print(rows: list[Row], memory: list[tuple[str, list[float]]]) -> None:
+    head = ["scenario", "orgs", "req/s", "p50 ms", "p99 ms", "errors", "× baseline"]
+    table = [head] + [row.cells() for row in rows]
+    widths = [max(len(r[i]) for r in table) for i in range(len(head))]
+    for index, line in enumerate(table):
+        print("  ".join(cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i])
+                        for i, cell in enumerate(line)))
+        if index == 0:
+            print("  ".join("-" * w for w in widths))
+    for name, rss in memory:
+        print(f"{name}: " + ", ".join(f"{mb:.0f} MB" for mb in rss))
+    errors = sum(row.result.errors for row in rows)
+    print(f"total errors: {errors}")
