@@ -7,8 +7,6 @@ that a name like ``<script>`` is escaped, not interpreted.
 
 from __future__ import annotations
 
-import csv
-import io
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from datetime import datetime
@@ -21,7 +19,7 @@ from flask_babel import gettext as _
 
 from . import counts, publication
 from .config import LANGUAGES
-from .export import safe_cell
+from .export import csv_stream
 from .extensions import db
 from .normalize import normalize_name
 from .urls import external_url
@@ -67,23 +65,13 @@ def _csv_lines() -> Iterator[str]:
     only around this generator, so a cursor opened in the view would be gone by now.
     """
     rows = db.session.execute(publication.all_public().execution_options(yield_per=CSV_BATCH))
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
 
-    def flush() -> str:
-        text = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        return text
+    def records() -> Iterator[list[object]]:
+        for row in rows:
+            values = {**row._mapping, "area": row.region.area}
+            yield [values[column] for column in CSV_COLUMNS]
 
-    buffer.write("\ufeff")
-    writer.writerow(CSV_COLUMNS)
-    for row in rows:
-        values = {**row._mapping, "area": row.region.area}
-        writer.writerow([safe_cell(values[column]) for column in CSV_COLUMNS])
-        if buffer.tell() >= CSV_CHUNK:
-            yield flush()
-    yield flush()
+    yield from csv_stream(CSV_COLUMNS, records(), CSV_CHUNK)
 
 
 @bp.get("/robots.txt")
