@@ -63,13 +63,16 @@ def names(count: int, seed: int = 42) -> Iterator[tuple[str, str]]:
         yield (f"{name} {suffix}".strip(), lang)
 
 
-def load(count: int, batch: int = 5000) -> int:
-    """Add ``count`` approved organisations and rebuild the public count."""
-    rng = random.Random(count)
+def load(count: int, start: int = 0, batch: int = 5000) -> int:
+    """Add ``count`` approved organisations after the ``start`` already loaded (names and
+    addresses continue where those ended), and rebuild the public count."""
+    rng = random.Random(start + count)
     now = datetime.now(UTC)
     rows = []
     inserted = 0
-    for index, (name, lang) in enumerate(names(count)):
+    for index, (name, lang) in enumerate(names(start + count)):
+        if index < start:
+            continue
         city, region = rng.choice(CITIES)
         moment = now - timedelta(minutes=rng.randint(0, 60 * 24 * 365))
         rows.append({

@@ -77,9 +77,10 @@ def _fresh_database(url: str) -> None:
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def _load(env: dict[str, str], count: int) -> None:
+def _load(env: dict[str, str], count: int, start: int) -> None:
     code = ("from endorse import create_app; from bench import data; "
-            f"app = create_app(); ctx = app.app_context(); ctx.push(); print(data.load({count}))")
+            "app = create_app(); ctx = app.app_context(); ctx.push(); "
+            f"print(data.load({count}, {start}))")
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True,
                    capture_output=True, text=True)
 
@@ -190,7 +191,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     args = parser.parse_args(argv)
-    sizes = [200] if args.smoke else [int(s) for s in args.sizes.split(",")]
+    sizes = [100, 200] if args.smoke else [int(s) for s in args.sizes.split(",")]
     seconds = 1.0 if args.smoke else args.seconds
     connections = 4 if args.smoke else args.connections
 
@@ -210,7 +211,7 @@ def main(argv: list[str] | None = None) -> None:
               f"--workers {args.workers}, {connections} connections, {seconds:g} s a scenario, "
               f"load by {'wrk' if load.have_wrk() else 'the Python driver'}", flush=True)
         for size in sizes:
-            _load(env, size - loaded)
+            _load(env, size - loaded, loaded)
             loaded = size
             deep = _deep_after(env)
             with _server(env, port, args.workers) as master:
