@@ -45,6 +45,7 @@ DEFAULTS: dict[str, Any] = {
     "SQLITE_BUSY_TIMEOUT": 30,  # seconds a writer waits for the SQLite lock
     "SUPPORTERS_PER_PAGE": 50,
     "COUNT_POLL_SECONDS": 15,  # how often open pages ask for the live count
+    "COUNT_CACHE_SECONDS": 1,  # how long a worker reuses the counts it read (0: never)
     "CONTACT_EMAIL": None,  # shown on "What can you do?"; defaults to ENDORSE_MAIL_FROM's address
     "DOSSIER_MAX_BYTES": 20 * 1024 * 1024,
     "LOGO_MAX_BYTES": 2 * 1024 * 1024,
@@ -89,7 +90,8 @@ def _settle(app: Flask) -> None:
     cfg["SQLALCHEMY_ENGINE_OPTIONS"] = _engine_options(cfg["SQLALCHEMY_DATABASE_URI"], cfg)
 
     cfg["RATELIMIT_STORAGE_URI"] = cfg["RATELIMIT_STORAGE_URL"]
-    cfg["TRUSTED_PROXIES"] = _non_negative_int("TRUSTED_PROXIES", cfg["TRUSTED_PROXIES"])
+    for key in ("TRUSTED_PROXIES", "COUNT_CACHE_SECONDS"):
+        cfg[key] = _non_negative_int(key, cfg[key])
     cfg.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     for key in _POSITIVE_INTS:
         cfg[key] = _positive_int(key, cfg[key])

@@ -1,21 +1,48 @@
-"""The public count: adjusted in the same transaction as every change that affects it.
+"""The public count and its breakdowns, adjusted in the same transaction as every change.
 
-Reading it sums one row per category, never the endorsements themselves; ``recount``
-rebuilds it from the endorsements as a backstop.
+A public endorsement is counted once under its category, its region and the first letter
+of its name. Reading the counts reads those few dozen rows, never the endorsements, so a
+page costs the same at 1,000 organisations as at 100,000; ``recount`` rebuilds them from
+the endorsements as a backstop.
+
+Each worker keeps the last snapshot for ``COUNT_CACHE_SECONDS`` (a second by default):
+a crowd on the home page costs one query a second per worker. A change made in this
+worker forgets it at once; another worker's change shows within that second.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, func, select, update
+from flask import current_app, has_app_context
+from sqlalchemy import delete, event, func, select, update
+from sqlalchemy.orm import Session
 
+from .alphabet import LETTERS, OTHER_LETTER, initial
 from .extensions import db
-from .models import PUBLIC_STATES, Category, Endorsement, PublicCount, State
+from .models import PUBLIC_STATES, Category, Endorsement, Facet, PublicTally, Region, State
 from .models.types import utcnow
 
 _EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a public endorsement is counted."""
+
+    category: Category
+    region: Region
+    initial: str
+
+    @classmethod
+    def of(cls, entry: Endorsement) -> Place:
+        return cls(entry.category, entry.region, initial(entry.normalized_name))
+
+    def tally_keys(self) -> set[tuple[str, str]]:
+        return {(Facet.CATEGORY, self.category.value), (Facet.REGION, self.region.value),
+                (Facet.INITIAL, self.initial)}
 
 
 @dataclass(frozen=True)
@@ -23,56 +50,111 @@ class CountSnapshot:
     organisations: int
     by_category: dict[str, int]
     updated_at: datetime
+    by_region: dict[Region, int] = field(default_factory=dict)
+    by_initial: dict[str, int] = field(default_factory=dict)  # only letters with entries
 
 
-def adjust(category: Category, source: State, target: State) -> None:
-    """Move the count for a state change from ``source`` to ``target``."""
-    delta = int(target in PUBLIC_STATES) - int(source in PUBLIC_STATES)
-    if delta:
-        _add(category, delta)
+def place_if_public(entry: Endorsement, state: State | None = None) -> Place | None:
+    """Where ``entry`` counts when in ``state`` (its own by default), or None if not public."""
+    return Place.of(entry) if (state or entry.state) in PUBLIC_STATES else None
 
 
-def move(source: Category, target: Category) -> None:
-    """A public endorsement changed category."""
-    if source != target:
-        _add(source, -1)
-        _add(target, 1)
+def shift(before: Place | None, after: Place | None) -> None:
+    """An endorsement stopped counting at ``before`` and now counts at ``after``."""
+    old = before.tally_keys() if before else set()
+    new = after.tally_keys() if after else set()
+    for facet, key in old - new:
+        _add(facet, key, -1)
+    for facet, key in new - old:
+        _add(facet, key, 1)
 
 
-def _add(category: Category, delta: int) -> None:
+def _add(facet: str, key: str, delta: int) -> None:
     result = db.session.execute(
-        update(PublicCount)
-        .where(PublicCount.category == category.value)
-        .values(organisations=PublicCount.organisations + delta, updated_at=utcnow())
+        update(PublicTally)
+        .where(PublicTally.facet == facet, PublicTally.key == key)
+        .values(organisations=PublicTally.organisations + delta, updated_at=utcnow())
     )
     if result.rowcount == 0:  # type: ignore[attr-defined]
-        db.session.add(PublicCount(category=category.value, organisations=max(delta, 0)))
+        db.session.add(PublicTally(facet=facet, key=key, organisations=max(delta, 0)))
         db.session.flush()
+    db.session.info[_CHANGED] = True
 
 
 def read() -> CountSnapshot:
-    rows = db.session.execute(select(PublicCount.category, PublicCount.organisations,
-                                     PublicCount.updated_at)).all()
+    """The counts, at most ``COUNT_CACHE_SECONDS`` old (and fresh after a change here)."""
+    cache = _cache()
+    now = time.monotonic()
+    cached = cache.get("snapshot")
+    if cached is not None and now - cached[0] < current_app.config["COUNT_CACHE_SECONDS"]:
+        return cached[1]
+    snapshot = _read()
+    cache["snapshot"] = (now, snapshot)
+    return snapshot
+
+
+def _read() -> CountSnapshot:
+    rows = db.session.execute(select(PublicTally.facet, PublicTally.key,
+                                     PublicTally.organisations, PublicTally.updated_at)).all()
     by_category = {category.value: 0 for category in Category}
+    by_region = {region: 0 for region in Region}
+    by_initial: dict[str, int] = {}
     updated_at = _EPOCH
-    for category, organisations, changed in rows:
-        by_category[category] = organisations
+    for facet, key, organisations, changed in rows:
         updated_at = max(updated_at, changed)
-    return CountSnapshot(sum(by_category.values()), by_category, updated_at)
+        if facet == Facet.CATEGORY:
+            by_category[key] = organisations
+        elif facet == Facet.REGION and key in Region._value2member_map_:
+            by_region[Region(key)] = organisations
+        elif facet == Facet.INITIAL and organisations > 0:
+            by_initial[key] = organisations
+    return CountSnapshot(sum(by_category.values()), by_category, updated_at, by_region,
+                         by_initial)
 
 
 def recount() -> CountSnapshot:
     """Rebuild the counts from the endorsements (call inside a write transaction)."""
+    # Every value gets a row, even at zero, so approvals only ever UPDATE.
+    tallies = {key: 0 for key in _every_key()}
+    first = func.substr(Endorsement.normalized_name, 1, 1)
     rows = db.session.execute(
-        select(Endorsement.category, func.count())
+        select(Endorsement.category, Endorsement.region, first, func.count())
         .where(Endorsement.state.in_(PUBLIC_STATES))
-        .group_by(Endorsement.category)
+        .group_by(Endorsement.category, Endorsement.region, first)
     ).all()
-    found = {category: number for category, number in rows}
-    db.session.execute(delete(PublicCount))
+    for category, region, letter, number in rows:
+        for key in Place(category, region, initial(letter or OTHER_LETTER)).tally_keys():
+            tallies[key] = tallies.get(key, 0) + number
+    db.session.execute(delete(PublicTally))
     now = utcnow()
-    for category in Category:
-        db.session.add(PublicCount(category=category.value,
-                                   organisations=found.get(category, 0), updated_at=now))
+    db.session.add_all(PublicTally(facet=facet, key=key, organisations=number, updated_at=now)
+                       for (facet, key), number in tallies.items())
     db.session.flush()
-    return read()
+    db.session.info[_CHANGED] = True
+    return _read()
+
+
+def _every_key() -> list[tuple[str, str]]:
+    return ([(Facet.CATEGORY, c.value) for c in Category]
+            + [(Facet.REGION, r.value) for r in Region]
+            + [(Facet.INITIAL, letter) for letter in (*LETTERS, OTHER_LETTER)])
+
+
+# The per-worker cache lives on the app, and is forgotten when a transaction that changed
+# the counts commits.
+_CHANGED = "endorse_counts_changed"
+
+
+def _cache() -> dict[str, tuple[float, CountSnapshot]]:
+    return current_app.extensions.setdefault("endorse_counts", {})  # type: ignore[no-any-return]
+
+
+@event.listens_for(Session, "after_commit")
+def _forget(session: Session) -> None:
+    if session.info.pop(_CHANGED, False) and has_app_context():
+        _cache().clear()
+
+
+@event.listens_for(Session, "after_rollback")
+def _keep(session: Session) -> None:
+    session.info.pop(_CHANGED, None)

@@ -19,10 +19,9 @@ from .errors import DomainError, NotFound
 from .extensions import db
 from .logos import ProcessedLogo
 from .mail import messages
-from .mail.outbox import deliver_after_response, enqueue_for
+from .mail.outbox import deliver_after_response, enqueue, enqueue_for
 from .models import (
     LIVE_STATES,
-    PUBLIC_STATES,
     Category,
     Endorsement,
     Logo,
@@ -94,16 +93,21 @@ def sign(submission: Submission) -> None:
 
 
 def _create(submission: Submission, normalized: str) -> OutboxMessage | None:
-    entry = _create_entry(submission, normalized, SIGNER)
+    entry = _new_entry(submission, normalized)
     if submission.logo is not None:
         logo = submission.logo
         db.session.add(Logo(endorsement_id=entry.id, content_type=logo.content_type,
                             content=logo.content, width=logo.width, height=logo.height,
                             sha256=logo.sha256))
-    return enqueue_for(entry, MailKind.CONFIRM, messages.confirmation(entry))
+    # A new entry has had no mail yet: nothing to cap, nothing to count.
+    mail = enqueue(submission.contact_email, MailKind.CONFIRM, messages.confirmation(entry),
+                   endorsement_id=entry.id)
+    # Last, so the audit trail's lock is held only for the append and the commit.
+    _audit(entry, SIGNER, "signed", None, State.UNVERIFIED)
+    return mail
 
 
-def _create_entry(submission: Submission, normalized: str, actor: Actor) -> Endorsement:
+def _new_entry(submission: Submission, normalized: str) -> Endorsement:
     now = utcnow()
     duplicate_of = db.session.scalar(
         select(Endorsement.id)
@@ -134,7 +138,6 @@ def _create_entry(submission: Submission, normalized: str, actor: Actor) -> Endo
     )
     db.session.add(entry)
     db.session.flush()
-    _audit(entry, actor, "signed", None, State.UNVERIFIED)
     return entry
 
 
@@ -286,6 +289,7 @@ def _apply_edit(entry: Endorsement, actor: Actor, fields: PublicFields,
                 reason: str | None) -> dict[str, list[str | None]]:
     if entry.state == State.WITHDRAWN:
         raise IllegalTransition(entry.state, entry.state)
+    counted_at = counts.place_if_public(entry)
     changes: dict[str, list[str | None]] = {}
     for name in EDITABLE:
         before, after = getattr(entry, name), getattr(fields, name)
@@ -296,8 +300,7 @@ def _apply_edit(entry: Endorsement, actor: Actor, fields: PublicFields,
         return changes
     if "name" in changes:
         entry.normalized_name = normalize_name(entry.name)
-    if "category" in changes and entry.state in PUBLIC_STATES:
-        counts.move(Category(str(changes["category"][0])), entry.category)
+    counts.shift(counted_at, counts.place_if_public(entry))
     audit.record(actor, "edit", endorsement_id=entry.id, reason=reason,
                  data={"changes": changes})
     return changes
@@ -413,7 +416,7 @@ def _transition(entry: Endorsement, target: State, actor: Actor, reason: str | N
     stamp = Endorsement.STATE_TIMESTAMPS[target]
     if target != State.APPROVED or entry.approved_at is None:  # approved_at: first publication
         setattr(entry, stamp, utcnow())
-    counts.adjust(entry.category, source, target)
+    counts.shift(counts.place_if_public(entry, source), counts.place_if_public(entry))
     _audit(entry, actor, "transition", source, target, reason)
     return True
 
@@ -439,7 +442,8 @@ def add_published(submission: Submission, actor: Actor, reason: str) -> int:
     if not submission.consent_publish:
         raise ConsentMissing("consent to publish the organisation's name is required")
     with write_transaction():
-        entry = _create_entry(submission, normalize_name(submission.name), actor)
+        entry = _new_entry(submission, normalize_name(submission.name))
+        _audit(entry, actor, "signed", None, State.UNVERIFIED)
         _transition(entry, State.VERIFIED, actor, reason)
         _transition(entry, State.APPROVED, actor, reason)
         return entry.id

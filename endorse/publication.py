@@ -7,21 +7,20 @@ Pages are keyset-paginated (after/before an entry), so page 500 costs what page 
 
 from __future__ import annotations
 
-import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Select, exists, func, or_, select, tuple_
+from sqlalchemy import CTE, ColumnElement, Select, Subquery, exists, func, or_, select, tuple_
 
+from . import counts
+from .alphabet import LETTERS, OTHER_LETTER
 from .extensions import db
 from .models import PUBLIC_STATES, Area, Category, Endorsement, Logo, Region
 from .normalize import fold
 
-LETTERS = tuple(string.ascii_lowercase)
-OTHER_LETTER = "#"  # names that start with a digit or a sign
 MAX_PER_PAGE = 200
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
 
@@ -85,6 +84,7 @@ class SupporterPage:
     total: int  # matching the filters, on all pages
     next_after: int | None  # pass as ``after`` for the next page
     previous_before: int | None  # pass as ``before`` for the previous page
+    tallies: counts.CountSnapshot  # the counts the page was made with
     letters: frozenset[str] = field(default_factory=frozenset)  # letters that have entries
 
 
@@ -121,78 +121,113 @@ def _sort_key(entry_id: int | None) -> tuple[str, int] | None:
 
 
 def supporters(wanted: SupporterQuery) -> SupporterPage:
-    """One page of approved organisations in alphabetical order (accents and case folded)."""
+    """One page of approved organisations in alphabetical order (accents and case folded).
+
+    One statement picks the page's ids by keyset from the matches (the name index covers it),
+    then fetches their columns; a text search also counts its matches in that statement.
+    """
     per_page = min(max(wanted.per_page, 1), MAX_PER_PAGE)
-    key = tuple_(Endorsement.normalized_name, Endorsement.id)
-    base = _filtered(select(*_PUBLIC_COLUMNS), wanted)
+    matches = _matches(wanted)
+    key = tuple_(matches.c.normalized_name, matches.c.id)
+    ids = select(matches.c.id, matches.c.normalized_name)
     after, before = _sort_key(wanted.after), _sort_key(wanted.before)
+    backwards = before is not None
     if before is not None:
-        rows = db.session.execute(
-            base.where(key < tuple_(*before))
-            .order_by(Endorsement.normalized_name.desc(), Endorsement.id.desc())
-            .limit(per_page + 1)
-        ).all()
-        more_before = len(rows) > per_page
-        rows = list(reversed(rows[:per_page]))
-        more_after = True
+        ids = ids.where(key < tuple_(*before)).order_by(
+            matches.c.normalized_name.desc(), matches.c.id.desc())
     else:
         if after is not None:
-            base = base.where(key > tuple_(*after))
-        rows = db.session.execute(
-            base.order_by(Endorsement.normalized_name, Endorsement.id).limit(per_page + 1)
-        ).all()
-        more_after = len(rows) > per_page
+            ids = ids.where(key > tuple_(*after))
+        ids = ids.order_by(matches.c.normalized_name, matches.c.id)
+    chosen = ids.limit(per_page + 1).subquery("chosen")
+    counted = _counted_here(wanted, matches)
+    rows = db.session.execute(
+        select(*_PUBLIC_COLUMNS, _has_logo(Endorsement.id), *counted)
+        .join(chosen, chosen.c.id == Endorsement.id)
+        .order_by(chosen.c.normalized_name, chosen.c.id)
+    ).all()
+    if backwards:
+        more_before, more_after = len(rows) > per_page, True
+        rows = rows[-per_page:] if more_before else rows
+    else:
+        more_before, more_after = after is not None, len(rows) > per_page
         rows = rows[:per_page]
-        more_before = after is not None
-    logos = _with_logos([row.id for row in rows])
-    entries = [PublicEntry(*row, has_logo=row.id in logos) for row in rows]
-    total = db.session.scalar(
-        _filtered(select(func.count()).select_from(Endorsement), wanted)) or 0
+    entries = [PublicEntry(*row[:_ENTRY_FIELDS]) for row in rows]
+    tallies = counts.read()
+    total = _tallied_total(wanted, tallies)
+    if total is None and counted and rows:
+        total = rows[0][-1]
+    if total is None:
+        total = db.session.scalar(
+            _filtered(select(func.count()).select_from(Endorsement), wanted)) or 0
     return SupporterPage(
         entries, total,
         next_after=entries[-1].id if entries and more_after else None,
         previous_before=entries[0].id if entries and more_before else None,
-        letters=initials(),
+        tallies=tallies, letters=frozenset(tallies.by_initial),
     )
 
 
-def _with_logos(ids: list[int]) -> set[int]:
-    if not ids:
-        return set()
-    return set(db.session.scalars(select(Logo.endorsement_id).where(Logo.endorsement_id.in_(ids))))
+_ENTRY_FIELDS = len(_PUBLIC_COLUMNS) + 1  # and has_logo
 
 
-def initials() -> frozenset[str]:
-    """The letters of the A–Z index that lead somewhere."""
-    firsts = db.session.scalars(
-        select(func.substr(Endorsement.normalized_name, 1, 1)).distinct()
-        .where(Endorsement.state.in_(PUBLIC_STATES))
-    ).all()
-    return frozenset(f if f in LETTERS else OTHER_LETTER for f in firsts if f)
+def _matches(wanted: SupporterQuery) -> Subquery | CTE:
+    """The public entries that match, as (id, normalized_name), to page through in name order.
+
+    A text search is fenced off (a materialised CTE on PostgreSQL): the trigram index finds
+    its matches wherever they are in the alphabet, and only those are sorted. Without the
+    fence the planner walks the name index from "a", and a word common under "v" costs a
+    walk through the whole list. Other filters page straight down the name index.
+    """
+    source = _filtered(select(Endorsement.id, Endorsement.normalized_name), wanted)
+    if wanted.text:
+        return source.cte("matches").prefix_with("MATERIALIZED", dialect="postgresql")
+    return source.subquery("matches")
+
+
+def _counted_here(wanted: SupporterQuery, matches: Subquery | CTE) -> list[ColumnElement[int]]:
+    """A text search's total, from the matches the page was picked from: no second scan."""
+    if not wanted.text:
+        return []
+    return [select(func.count()).select_from(matches).scalar_subquery().label("total")]
+
+
+def _has_logo(entry_id: ColumnElement[int]) -> ColumnElement[bool]:
+    return exists().where(Logo.endorsement_id == entry_id).label("has_logo")
+
+
+def _tallied_total(wanted: SupporterQuery, tallies: counts.CountSnapshot) -> int | None:
+    """The total when the tallies hold it (no filter, or a single one); None to count."""
+    filters = [name for name in ("text", "category", "region", "area", "letter")
+               if getattr(wanted, name)]
+    if not filters:
+        return tallies.organisations
+    if len(filters) > 1:
+        return None
+    if wanted.category:
+        return tallies.by_category.get(wanted.category.value, 0)
+    if wanted.region:
+        return tallies.by_region.get(wanted.region, 0)
+    if wanted.area:
+        return by_area(tallies.by_region)[wanted.area]
+    if wanted.letter:
+        return tallies.by_initial.get(wanted.letter, 0)
+    return None
 
 
 def newest(limit: int = 6) -> list[PublicEntry]:
     rows = db.session.execute(
-        select(*_PUBLIC_COLUMNS).where(Endorsement.state.in_(PUBLIC_STATES))
+        select(*_PUBLIC_COLUMNS, _has_logo(Endorsement.id))
+        .where(Endorsement.state.in_(PUBLIC_STATES))
         .order_by(Endorsement.approved_at.desc(), Endorsement.id.desc()).limit(limit)
     ).all()
-    logos = _with_logos([row.id for row in rows])
-    return [PublicEntry(*row, has_logo=row.id in logos) for row in rows]
+    return [PublicEntry(*row) for row in rows]
 
 
 def all_public() -> Select:  # type: ignore[type-arg]
     """Every public entry in alphabetical order, for exports (stream it)."""
     return (select(*_PUBLIC_COLUMNS).where(Endorsement.state.in_(PUBLIC_STATES))
             .order_by(Endorsement.normalized_name, Endorsement.id))
-
-
-def by_region() -> dict[Region, int]:
-    rows = db.session.execute(
-        select(Endorsement.region, func.count()).where(Endorsement.state.in_(PUBLIC_STATES))
-        .group_by(Endorsement.region)
-    ).all()
-    found = dict(rows)
-    return {region: found.get(region, 0) for region in Region}
 
 
 def by_area(regions: dict[Region, int]) -> dict[Area, int]:

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from endorse.config import LANGUAGES
 from endorse.database import write_transaction
 from endorse.extensions import db
-from endorse.models import Endorsement, PublicCount, State, User
+from endorse.models import Endorsement, PublicTally, State, User
 from endorse.tokens import Purpose, make_token
 
 from .helpers import (
@@ -315,9 +315,9 @@ def _state(app: Flask) -> list[tuple[Any, ...]]:
         users = db.session.execute(select(
             User.id, User.password_hash, User.token_nonce, User.session_version, User.active)
             .order_by(User.id)).all()
-        counts = db.session.execute(select(PublicCount)).scalars().all()
+        counts = db.session.execute(select(PublicTally)).scalars().all()
         return [*map(tuple, entries), *map(tuple, users),
-                *((c.category, c.organisations) for c in counts)]
+                *((c.facet, c.key, c.organisations) for c in counts)]
 
 
 def _assert_refused(responses: list[Any]) -> None:

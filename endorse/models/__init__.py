@@ -3,7 +3,7 @@
 from .audit import ActorKind, AuditEvent
 from .choices import Area, Category, Region, RejectReason
 from .content import ContentPage, Document, FaqItem, Logo
-from .counts import PublicCount
+from .counts import Facet, PublicTally
 from .endorsement import Endorsement
 from .outbox import MailKind, MailStatus, OutboxMessage
 from .states import DECIDED_STATES, LIVE_STATES, PUBLIC_STATES, IllegalTransition, State
@@ -20,13 +20,14 @@ __all__ = [
     "ContentPage",
     "Document",
     "Endorsement",
+    "Facet",
     "FaqItem",
     "IllegalTransition",
     "Logo",
     "MailKind",
     "MailStatus",
     "OutboxMessage",
-    "PublicCount",
+    "PublicTally",
     "Region",
     "RejectReason",
     "Role",

@@ -1,8 +1,13 @@
-"""The public count, kept per category so reading it never scans the endorsements."""
+"""Tallies of the public endorsements, kept so that reading a count never scans them.
+
+One row per facet value: each category, each region and each first letter of the
+A–Z index. The public total is the sum of the category rows.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -11,9 +16,16 @@ from ..extensions import db
 from .types import UTCDateTime, utcnow
 
 
-class PublicCount(db.Model):
-    __tablename__ = "public_counts"
+class Facet(StrEnum):
+    CATEGORY = "category"
+    REGION = "region"
+    INITIAL = "initial"  # a–z, or "#" for a name that starts with anything else
 
-    category: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+class PublicTally(db.Model):
+    __tablename__ = "public_tallies"
+
+    facet: Mapped[str] = mapped_column(String(16), primary_key=True)
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
     organisations: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -20,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import escape
 
 from .. import content, counts, operations, publication
+from ..alphabet import LETTERS, OTHER_LETTER
 from ..config import LANGUAGES
 from ..error_pages import render_error
 from ..extensions import limiter
@@ -48,9 +49,9 @@ def root() -> ResponseReturnValue:
 
 @bp.get("/<lang:lang>/")
 def home() -> ResponseReturnValue:
-    regions = publication.by_region()
-    return render_template("public/home.html", count=counts.read(),
-                           newest=publication.newest(), areas=publication.by_area(regions))
+    count = counts.read()
+    return render_template("public/home.html", count=count, newest=publication.newest(),
+                           areas=publication.by_area(count.by_region))
 
 
 @bp.get("/<lang:lang>/supporters")
@@ -60,13 +61,14 @@ def supporters() -> ResponseReturnValue:
     except publication.BadQuery:
         return render_error(400, str(_l("This search has a value we do not know. "
                                         "Please choose from the lists.")))
-    regions = publication.by_region()
+    page = publication.supporters(wanted)
+    count = page.tallies
     return render_template(
-        "public/supporters.html", page=publication.supporters(wanted), wanted=wanted,
-        filters=wanted.filters(), count=counts.read(), regions=regions, categories=list(Category),
+        "public/supporters.html", page=page, wanted=wanted,
+        filters=wanted.filters(), count=count, regions=count.by_region,
+        categories=list(Category),
         letter_filters={k: v for k, v in wanted.filters().items() if k != "letter"},
-        areas=publication.by_area(regions), letters=publication.LETTERS,
-        other_letter=publication.OTHER_LETTER,
+        areas=publication.by_area(count.by_region), letters=LETTERS, other_letter=OTHER_LETTER,
     )
 
 

@@ -1,0 +1,173 @@
+"""The public tallies (by category, region and first letter) and the per-worker count cache."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import flask_migrate
+import pytest
+from flask import Flask
+from sqlalchemy import MetaData, text
+
+from endorse import counts, operations
+from endorse.audit import SYSTEM
+from endorse.database import write_transaction
+from endorse.extensions import db
+from endorse.models import Category, Endorsement, Region, State
+from endorse.tokens import Purpose, make_token
+
+from .conftest import make_app
+from .helpers import make_endorsement
+from .test_backup import pg_target_url  # noqa: F401  (a database of its own, for migrating)
+
+
+def _tallies(app: Flask) -> tuple[dict[str, int], dict[Region, int], dict[str, int], int]:
+    with app.app_context():
+        snapshot = counts._read()
+        return (snapshot.by_category, snapshot.by_region, snapshot.by_initial,
+                snapshot.organisations)
+
+
+def _recounted(app: Flask) -> tuple[dict[str, int], dict[Region, int], dict[str, int], int]:
+    with app.app_context(), write_transaction():
+        snapshot = counts.recount()
+        return (snapshot.by_category, snapshot.by_region, snapshot.by_initial,
+                snapshot.organisations)
+
+
+def _fields(app: Flask, entry_id: int, **changes: Any) -> operations.PublicFields:
+    with app.app_context():
+        entry = db.session.get(Endorsement, entry_id)
+        assert entry is not None
+        current = {name: getattr(entry, name) for name in operations.EDITABLE}
+    return operations.PublicFields(**{**current, **changes})
+
+
+def _manage_token(app: Flask, entry_id: int) -> str:
+    with app.app_context():
+        entry = db.session.get(Endorsement, entry_id)
+        assert entry is not None
+        return make_token(Purpose.MANAGE, entry_id, entry.token_nonce)
+
+
+def test_every_change_keeps_the_tallies_equal_to_a_recount(app: Flask) -> None:
+    ligue = make_endorsement(app, State.APPROVED, name="Ligue des familles",
+                             contact_email="a@org.example")
+    zonnebloem = make_endorsement(app, State.APPROVED, name="Zonnebloem vzw",
+                                  category=Category.EDUCATION, region=Region.ANTWERP,
+                                  contact_email="b@org.example")
+    numbered = make_endorsement(app, State.APPROVED, name="11.11.11",
+                                contact_email="c@org.example")
+    waiting = make_endorsement(app, State.VERIFIED, name="Avocats.be",
+                               contact_email="d@org.example")
+    assert _tallies(app) == _recounted(app)
+    by_category, by_region, by_initial, total = _tallies(app)
+    assert total == 3
+    assert by_initial == {"l": 1, "z": 1, "#": 1}
+    assert by_region[Region.NAMUR] == 2
+    assert by_region[Region.ANTWERP] == 1
+
+    with app.app_context():
+        # A public entry renamed, moved and recategorised is counted where it now is.
+        operations.edit(ligue, SYSTEM, _fields(app, ligue, name="Kinderrechtencoalitie",
+                                               region=Region.BRUSSELS,
+                                               category=Category.UNION))
+        operations.hide(zonnebloem, SYSTEM, "checking")
+        operations.approve(waiting, SYSTEM)
+    assert _tallies(app) == _recounted(app)
+    by_category, by_region, by_initial, total = _tallies(app)
+    assert by_initial == {"k": 1, "a": 1, "#": 1}
+    assert by_region[Region.BRUSSELS] == 1
+    assert by_region[Region.ANTWERP] == 0
+    assert by_category[Category.UNION.value] == 1
+    assert by_category[Category.EDUCATION.value] == 0
+
+    with app.app_context():
+        operations.unhide(zonnebloem, SYSTEM)
+        # The signer's own edit sends the entry back to moderation: it leaves the tallies.
+        operations.edit_by_signer(_manage_token(app, numbered),
+                                  _fields(app, numbered, name="Onze onze onze"))
+        operations.withdraw_by_signer(_manage_token(app, waiting))
+    assert _tallies(app) == _recounted(app)
+    assert _tallies(app)[2] == {"k": 1, "z": 1}
+    assert _tallies(app)[3] == 2
+
+
+def test_a_worker_sees_its_own_change_at_once_and_others_within_the_cache_time(
+    app_factory: Any,
+) -> None:
+    first = app_factory(COUNT_CACHE_SECONDS=3600)
+    second = app_factory(COUNT_CACHE_SECONDS=3600)  # another worker on the same database
+    entry = make_endorsement(first, State.VERIFIED)
+    assert first.test_client().get("/api/v1/count").get_json()["organisations"] == 0
+    assert second.test_client().get("/api/v1/count").get_json()["organisations"] == 0
+
+    with first.app_context():
+        operations.approve(entry, SYSTEM)
+    assert first.test_client().get("/api/v1/count").get_json()["organisations"] == 1
+    # The other worker keeps its snapshot until it expires: an hour here, a second by default.
+    assert second.test_client().get("/api/v1/count").get_json()["organisations"] == 0
+    assert second.test_client().get("/en/supporters").status_code == 200
+
+    fresh = app_factory(COUNT_CACHE_SECONDS=0)
+    assert fresh.test_client().get("/api/v1/count").get_json()["organisations"] == 1
+
+
+def test_a_failed_change_keeps_the_cached_count(app_factory: Any) -> None:
+    app = app_factory(COUNT_CACHE_SECONDS=3600)
+    entry = make_endorsement(app, State.VERIFIED)
+    client = app.test_client()
+    before = client.get("/api/v1/count")
+
+    def approve_then_fail() -> None:
+        with write_transaction():
+            operations._transition(operations._locked(entry), State.APPROVED, SYSTEM)
+            raise RuntimeError("the request failed after the count moved")
+
+    with app.app_context(), pytest.raises(RuntimeError):
+        approve_then_fail()
+    after = client.get("/api/v1/count")
+    assert after.get_json() == before.get_json()
+    assert _tallies(app)[3] == 0  # and nothing was stored
+
+
+def test_the_migration_carries_the_counts_into_the_tallies(
+    database_url: str, tmp_path: Path, request: pytest.FixtureRequest,
+) -> None:
+    url = (f"sqlite:///{tmp_path / 'migrating.sqlite'}" if database_url.startswith("sqlite")
+           else request.getfixturevalue("pg_target_url"))
+    app = make_app(url, tmp_path / "instance")
+    with app.app_context():
+        metadata = MetaData()
+        metadata.reflect(db.engine)
+        metadata.drop_all(db.engine)
+        flask_migrate.upgrade(revision="0002")
+        rows = [("Ligue des familles", "ligue des familles", "ngo", "namur", "approved"),
+                ("11.11.11", "11 11 11", "ngo", "brussels", "approved"),
+                ("Vluchtelingenwerk", "vluchtelingenwerk", "union", "antwerp", "approved"),
+                ("Pending", "pending", "union", "antwerp", "verified")]
+        with db.engine.begin() as connection:
+            for index, (name, folded, category, region, state) in enumerate(rows):
+                connection.execute(text(
+                    "INSERT INTO endorsements (name, normalized_name, category, city, region, "
+                    "language, consent_publish, consent_version, consent_at, news_opt_in, "
+                    "state, token_nonce, created_at, updated_at) VALUES (:name, :folded, "
+                    ":category, 'X', :region, 'fr', true, 'v', CURRENT_TIMESTAMP, false, "
+                    ":state, :nonce, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"),
+                    {"name": name, "folded": folded, "category": category, "region": region,
+                     "state": state, "nonce": f"n{index}"})
+            connection.execute(text(
+                "UPDATE public_counts SET organisations = CASE category WHEN 'ngo' THEN 2 "
+                "WHEN 'union' THEN 1 ELSE 0 END"))
+        flask_migrate.upgrade()
+        migrated = counts._read()
+        assert migrated.organisations == 3
+        assert migrated.by_category["ngo"] == 2
+        assert migrated.by_category["union"] == 1
+        assert migrated.by_initial == {"l": 1, "v": 1, "#": 1}
+        assert migrated.by_region[Region.ANTWERP] == 1
+        before = counts._read()
+        with write_transaction():
+            assert counts.recount().by_initial == before.by_initial
+        db.engine.dispose()
