@@ -127,12 +127,20 @@ def test_the_api_is_rate_limited_with_a_json_429(app_factory: Any) -> None:
     app = app_factory(API_LIMIT="5 per minute")
     client = app.test_client()
     for _ in range(5):
-        assert client.get("/api/v1/count").status_code == 200
+        assert client.get("/api/v1/supporters").status_code == 200
     limited = client.get("/api/v1/supporters")
     assert limited.status_code == 429
     assert limited.get_json()["error"]
     assert "Retry-After" in limited.headers
     assert client.get("/healthz").status_code == 200
+
+
+def test_the_count_is_never_rate_limited(app_factory: Any) -> None:
+    """Every open page and partner badge polls it; it is served from memory."""
+    app = app_factory(API_LIMIT="2 per minute")
+    client = app.test_client()
+    assert [client.get("/api/v1/count").status_code for _ in range(20)] == [200] * 20
+    assert [client.get("/api/v1/supporters").status_code for _ in range(3)] == [200, 200, 429]
 
 
 def test_forwarded_addresses_count_only_behind_trusted_proxies(app_factory: Any) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from flask import Response, current_app, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -35,7 +37,8 @@ def _cacheable(response: Response, max_age: int) -> Response:
     A proxy or CDN may keep serving a just-expired copy while it revalidates, and for a day
     if we are down: a crowd refreshing the home page does not reach the database.
     """
-    response.add_etag()
+    if response.get_etag() == (None, None):
+        response.add_etag()
     response.headers["Cache-Control"] = (
         f"public, max-age={max_age}, stale-while-revalidate={max_age * 4}, "
         "stale-if-error=86400"
@@ -45,12 +48,23 @@ def _cacheable(response: Response, max_age: int) -> Response:
 
 @bp.get("/count")
 def count() -> ResponseReturnValue:
+    """The live count, polled by every open page and every partner's badge.
+
+    It is answered from the worker's cached snapshot, serialised once per snapshot, and is
+    not rate-limited: a limit's shared counter would cost more than the answer.
+    """
     snapshot = counts.read()
-    response = jsonify(
-        organisations=snapshot.organisations,
-        by_category=snapshot.by_category,
-        updated_at=snapshot.updated_at.isoformat(),
-    )
+    cache = current_app.extensions.setdefault("endorse_count_json", {})
+    if cache.get("snapshot") is not snapshot:
+        body = jsonify(
+            organisations=snapshot.organisations,
+            by_category=snapshot.by_category,
+            updated_at=snapshot.updated_at.isoformat(),
+        ).get_data()
+        etag = hashlib.sha1(body, usedforsecurity=False).hexdigest()
+        cache.update(snapshot=snapshot, body=body, etag=etag)
+    response = Response(cache["body"], mimetype="application/json")
+    response.set_etag(cache["etag"])
     return _cacheable(response, COUNT_MAX_AGE)
 
 
