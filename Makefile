@@ -43,13 +43,22 @@ $(CHROMIUM):
 		echo "The browser tests need Debian's chromium: sudo apt-get install chromium"; exit 1; \
 	fi
 
+# wrk drives the benchmark's smoke run in the tests (the Python driver is tested too).
+WRK := /usr/bin/wrk
+$(WRK):
+	@if [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; \
+	else \
+		echo "The benchmark smoke test needs Debian's wrk: sudo apt-get install wrk"; exit 1; \
+	fi
+
 # axe-core, injected by the accessibility tests into the pages they check.
 AXE := node_modules/axe-core/axe.min.js
 $(AXE): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-test: setup $(CHROMIUM) $(AXE)  ## set up and run lint and the whole test suite
+test: setup $(CHROMIUM) $(WRK) $(AXE)  ## set up and run lint and the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
@@ -66,4 +75,5 @@ migrate: setup  ## write a migration for model changes: make migrate m="what cha
 
 bench: setup  ## run the benchmarks (PostgreSQL; add ARGS=--sqlite or ARGS=--smoke)
 	@command -v wrk >/dev/null || echo "wrk not found: the Python driver is used (apt-get install wrk)"
+	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python -m bench $(ARGS)

@@ -93,7 +93,20 @@ def load(count: int, start: int = 0, batch: int = 5000) -> int:
         inserted += _insert(rows)
     with write_transaction():
         counts.recount()
+    _analyze()
     return inserted
+
+
+def _analyze() -> None:
+    """Give the planner statistics (and PostgreSQL its visibility map), as autovacuum would
+    soon after a bulk load: without them it plans for an empty table."""
+    with db.engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(
+                "VACUUM ANALYZE")
+        else:
+            connection.exec_driver_sql("ANALYZE")
+            connection.commit()
 
 
 def _insert(rows: list[dict[str, object]]) -> int:

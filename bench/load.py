@@ -11,10 +11,13 @@ import re
 import shutil
 import subprocess
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
+# What the big day's readers ask for, in both drivers.
+READ_PATHS = ["/api/v1/count", "/en/", "/fr/supporters", "/nl/supporters?q=vereniging",
+              "/api/v1/supporters", "/en/supporters?letter=m"]
 CSRF = re.compile(r'name="csrf_token"[^>]*?value="([^"]+)"')
 _UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
 
@@ -38,9 +41,30 @@ def have_wrk() -> bool:
 
 def wrk(url: str, seconds: float, connections: int, threads: int = 2) -> Result:
     """GET one URL as fast as the server answers, with wrk's latency percentiles."""
+    return _wrk([f"-t{threads}", f"-c{connections}", url], seconds)[0]
+
+
+SCRIPT = Path(__file__).with_name("visitors.lua")
+
+
+def wrk_visitors(base: str, share: float, run_id: str, paths: list[str], seconds: float,
+                 connections: int) -> tuple[Result, int]:
+    """Visitors who read ``paths`` and sign with probability ``share`` (visitors.lua).
+
+    Returns wrk's result for every request, failed sign-ups counted as errors, and the
+    number of completed sign-ups.
+    """
+    result, out = _wrk([f"-t{connections}", f"-c{connections}", "-s", str(SCRIPT), base + "/",
+                        "--", str(share), run_id, *paths], seconds)
+    found = re.search(r"sign-ups: (\d+) failed: (\d+)", out)
+    assert found is not None, out
+    signed, failed = int(found.group(1)), int(found.group(2))
+    return replace(result, errors=result.errors + failed), signed
+
+
+def _wrk(args: list[str], seconds: float) -> tuple[Result, str]:
     out = subprocess.run(
-        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{max(int(seconds), 1)}s", "--latency",
-         "--timeout", "10s", url],
+        ["wrk", f"-d{max(int(seconds), 1)}s", "--latency", "--timeout", "10s", *args],
         capture_output=True, text=True, check=True, timeout=seconds + 60,
     ).stdout
     total = int(re.search(r"(\d+) requests in ([\d.]+)(\w+)", out).group(1))  # type: ignore[union-attr]
@@ -50,7 +74,7 @@ def wrk(url: str, seconds: float, connections: int, threads: int = 2) -> Result:
     errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return Result(total, float(duration.group(1)) * factor, _percentile(out, "50%"),
-                  _percentile(out, "99%"), errors + (int(bad.group(1)) if bad else 0))
+                  _percentile(out, "99%"), errors + (int(bad.group(1)) if bad else 0)), out
 
 
 def _percentile(out: str, label: str) -> float:
@@ -91,8 +115,7 @@ def _worker(args: tuple[str, str, float, int, int, str, multiprocessing.Queue]) 
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
-    paths = ["/api/v1/count", "/en/", "/fr/supporters", "/nl/supporters?q=vereniging",
-             "/api/v1/supporters", "/en/supporters?letter=m"]
+    paths = READ_PATHS
 
     def loop(thread: int) -> None:
         conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)

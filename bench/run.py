@@ -21,7 +21,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -60,9 +60,17 @@ def _env(database_url: str, instance: Path, **extra: str) -> dict[str, str]:
     return env
 
 
+def _run(env: dict[str, str], *args: str) -> str:
+    """Run our Python with ``args``; its output, or its error and a stop if it failed."""
+    done = subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True,
+                          text=True)
+    if done.returncode:
+        raise SystemExit(f"{' '.join(args)[:200]} failed:\n{done.stderr[-4000:]}")
+    return done.stdout
+
+
 def _flask(env: dict[str, str], *args: str) -> str:
-    return subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *args], cwd=ROOT,
-                          env=env, check=True, capture_output=True, text=True).stdout
+    return _run(env, "-m", "flask", "--app", "wsgi", *args)
 
 
 def _fresh_database(url: str) -> None:
@@ -81,8 +89,7 @@ def _load(env: dict[str, str], count: int, start: int) -> None:
     code = ("from endorse import create_app; from bench import data; "
             "app = create_app(); ctx = app.app_context(); ctx.push(); "
             f"print(data.load({count}, {start}))")
-    subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True,
-                   capture_output=True, text=True)
+    _run(env, "-c", code)
 
 
 @contextmanager
@@ -114,10 +121,54 @@ def _server(env: dict[str, str], port: int, workers: int) -> Iterator[int]:
         log.close()
 
 
-def _get(base: str, path: str, seconds: float, connections: int) -> load.Result:
-    if load.have_wrk():
-        return load.wrk(base + path, seconds, connections)
-    return load.drive(base, path, seconds, processes=2, threads=max(connections // 2, 1))
+@dataclass(frozen=True)
+class Load:
+    """How to drive the server: wrk (and its Lua visitors) or our Python driver."""
+
+    base: str
+    seconds: float
+    connections: int
+    wrk: bool
+
+    def get(self, path: str, seconds: float | None = None) -> load.Result:
+        seconds = seconds or self.seconds
+        if self.wrk:
+            result = load.wrk(self.base + path, seconds, self.connections)
+        else:
+            result = load.drive(self.base, path, seconds, processes=2,
+                                threads=max(self.connections // 2, 1))
+        _drain(self.base)
+        return result
+
+    def visitors(self, share: float, run_id: str) -> load.Result:
+        """Readers and signers; with ``share`` 1, the rate is completed sign-ups a second."""
+        if self.wrk:
+            result, signed = load.wrk_visitors(self.base, share, run_id, load.READ_PATHS,
+                                               self.seconds, self.connections)
+            if share >= 1:
+                result = replace(result, requests=signed)
+        else:
+            kind = "signup" if share >= 1 else "mixed"
+            result = load.drive(self.base, kind, self.seconds, processes=2,
+                                threads=max(self.connections // 2, 1), run_id=run_id)
+        _drain(self.base)
+        return result
+
+
+def _drain(base: str, timeout: float = 120.0) -> None:
+    """Wait until the server has worked off what the last scenario left queued, so that the
+    next scenario is measured on an idle server: one quick answer to the baseline."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        try:
+            requests.get(base + "/robots.txt", timeout=timeout)
+        except requests.RequestException:
+            time.sleep(0.5)
+            continue
+        if time.monotonic() - started < 0.05:
+            return
+        time.sleep(0.2)
 
 
 def _deep_after(env: dict[str, str]) -> int:
@@ -128,22 +179,24 @@ def _deep_after(env: dict[str, str]) -> int:
             "n = db.session.scalar(select(func.count()).select_from(E)); "
             "print(db.session.scalar(select(E.id).order_by(E.normalized_name, E.id)"
             ".offset(int(n * 0.9)).limit(1)))")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True,
-                         capture_output=True, text=True).stdout
-    return int(out.strip())
+    return int(_run(env, "-c", code).strip())
 
 
 def _mail_rate(env: dict[str, str], timeout: float) -> tuple[int, float]:
-    """Deliver every queued mail with one worker to a loopback aiosmtpd; (mails, per second)."""
+    """Deliver every queued mail with one worker to a loopback aiosmtpd; (mails, per second).
+
+    The rate runs from the first mail received to the last, so the worker's start-up (the
+    app's imports) is not counted as delivery time.
+    """
     from aiosmtpd.controller import Controller
 
-    received = [0]
+    arrivals: list[float] = []
     lock = threading.Lock()
 
     class Sink:
         async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
             with lock:
-                received[0] += 1
+                arrivals.append(time.monotonic())
             return "250 OK"
 
     port = _free_port()
@@ -156,21 +209,19 @@ def _mail_rate(env: dict[str, str], timeout: float) -> tuple[int, float]:
                                "mail-worker", "--interval", "0.2"], cwd=ROOT, env=worker_env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        last, still = -1, time.monotonic()
         while time.monotonic() - started < timeout:
             time.sleep(0.5)
             with lock:
-                now = received[0]
-            if now == last and time.monotonic() - still > 3:
+                last = arrivals[-1] if arrivals else started
+            if time.monotonic() - last > 3:
                 break  # nothing more for 3 s: the queue is empty
-            if now != last:
-                last, still = now, time.monotonic()
-        elapsed = max(still - started, 1e-6)
     finally:
         worker.send_signal(signal.SIGTERM)
         worker.wait(timeout=30)
         controller.stop()
-    return received[0], received[0] / elapsed
+    if len(arrivals) < 2:
+        return len(arrivals), 0.0
+    return len(arrivals), (len(arrivals) - 1) / max(arrivals[-1] - arrivals[0], 1e-6)
 
 
 def _free_port() -> int:
@@ -190,7 +241,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seconds", type=float, default=10.0, help="per scenario")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--driver", choices=("wrk", "python"),
+                        default="wrk" if load.have_wrk() else "python",
+                        help="load generator (default: wrk when installed)")
+    parser.add_argument("--prepare", action="store_true",
+                        help="only load the largest data set (for python -m bench.profile)")
     args = parser.parse_args(argv)
+    if args.driver == "wrk" and not load.have_wrk():
+        parser.error("wrk is not installed (apt-get install wrk), use --driver python")
     sizes = [100, 200] if args.smoke else [int(s) for s in args.sizes.split(",")]
     seconds = 1.0 if args.smoke else args.seconds
     connections = 4 if args.smoke else args.connections
@@ -203,20 +261,24 @@ def main(argv: list[str] | None = None) -> None:
         env = _env(url, instance)
         _flask(env, "db", "upgrade")
         port = _free_port()
-        base = f"http://127.0.0.1:{port}"
+        driver = Load(f"http://127.0.0.1:{port}", seconds, connections, args.driver == "wrk")
         rows: list[Row] = []
         memory: list[tuple[str, list[float]]] = []
         loaded = 0
         print(f"endorse benchmark: {'SQLite' if args.sqlite else 'PostgreSQL'}, gunicorn "
               f"--workers {args.workers}, {connections} connections, {seconds:g} s a scenario, "
-              f"load by {'wrk' if load.have_wrk() else 'the Python driver'}", flush=True)
+              f"load by {'wrk' if driver.wrk else 'the Python driver'}", flush=True)
+        if args.prepare:
+            _load(env, sizes[-1], 0)
+            print(f"{sizes[-1]:,} organisations loaded into {url}")
+            return
         for size in sizes:
             _load(env, size - loaded, loaded)
             loaded = size
             deep = _deep_after(env)
             with _server(env, port, args.workers) as master:
-                _get(base, "/robots.txt", 1, connections)  # warm every worker up
-                baseline = _get(base, "/robots.txt", seconds, connections)
+                driver.get("/robots.txt", 1)  # warm every worker up
+                baseline = driver.get("/robots.txt")
                 rows.append(Row("baseline /robots.txt", size, baseline, baseline.rate))
                 for name, path in [
                     ("GET /api/v1/count", "/api/v1/count"),
@@ -227,17 +289,15 @@ def main(argv: list[str] | None = None) -> None:
                     ("supporters search, deep", f"/nl/supporters?q=centr&after={deep}"),
                     ("GET /api/v1/supporters", "/api/v1/supporters"),
                 ]:
-                    rows.append(Row(name, size, _get(base, path, seconds, connections),
-                                    baseline.rate))
+                    rows.append(Row(name, size, driver.get(path), baseline.rate))
                     print(f"  {name} @ {size:,}: done", file=sys.stderr, flush=True)
                 if size == sizes[-1]:
-                    signups = load.drive(base, "signup", seconds, processes=2,
-                                         threads=max(connections // 2, 1), run_id="s")
-                    rows.append(Row("sign-up (GET form + POST)", size, signups, baseline.rate))
+                    signups = driver.visitors(1.0, "s")
+                    rows.append(Row("sign-ups (GET form + POST) a second", size, signups,
+                                    baseline.rate))
                     memory.append(("RSS per worker before the big day", load.rss_mb(master)))
                     for run in ("1", "2"):
-                        mixed = load.drive(base, "mixed", seconds, processes=2,
-                                           threads=max(connections // 2, 1), run_id=f"m{run}")
+                        mixed = driver.visitors(0.05, f"m{run}")
                         rows.append(Row(f"big day (95% read, 5% sign-up) #{run}", size, mixed,
                                         baseline.rate))
                         memory.append((f"RSS per worker after big day #{run}",

@@ -13,16 +13,18 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ["baseline /robots.txt", "GET /api/v1/count", "GET /en/ (home)",
              "supporters page 1", "supporters deep page", "supporters search",
-             "GET /api/v1/supporters", "sign-up (GET form + POST)",
+             "GET /api/v1/supporters", "sign-ups (GET form + POST) a second",
              "big day (95% read, 5% sign-up) #2", "mail worker delivery (mails/s)"]
 
 
 PG_URL = os.environ.get("ENDORSE_TEST_DATABASE_URL")
+# wrk (and its Lua visitors) on every database; our Python driver, the fallback, on SQLite.
+RUNS = [("sqlite", "wrk"), ("sqlite", "python")] + ([("postgresql", "wrk")] if PG_URL else [])
 
 
-@pytest.mark.parametrize("database", ["sqlite", "postgresql"] if PG_URL else ["sqlite"])
-def test_the_smoke_run_prints_every_scenario_without_errors(database: str) -> None:
-    args = [sys.executable, "-m", "bench", "--smoke"]
+@pytest.mark.parametrize(("database", "driver"), RUNS)
+def test_the_smoke_run_prints_every_scenario_without_errors(database: str, driver: str) -> None:
+    args = [sys.executable, "-m", "bench", "--smoke", "--driver", driver]
     env = {**os.environ}
     if database == "sqlite":
         args.append("--sqlite")
