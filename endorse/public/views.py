@@ -29,6 +29,7 @@ from ..models import Category, Endorsement, IllegalTransition
 from ..security import EMBED_POLICY
 from ..tokens import TokenExpired, TokenInvalid, TokenUsed
 from . import bp
+from .blank_pages import blank_page
 from .forms import ConfirmForm, ManageForm, ResendForm, SignForm
 
 BAD_LINK_MESSAGES = {
@@ -147,6 +148,8 @@ def sign() -> ResponseReturnValue:
         if not form.is_bot():
             operations.sign(form.submission(g.lang))
         return redirect(url_for("public.signed"), code=303)
+    if (page := blank_page("public/sign.html", form)) is not None:
+        return page
     status = 400 if request.method == "POST" else 200
     return render_template("public/sign.html", form=form), status
 
