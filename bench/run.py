@@ -32,6 +32,7 @@ from . import load
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/endorse_bench"
 SECRET = "bench-secret-key-not-for-production-use"
+SEARCH_DEEP = "centr"  # paged 90% of the way through its own matches
 
 
 @dataclass
@@ -171,14 +172,16 @@ def _drain(base: str, timeout: float = 120.0) -> None:
         time.sleep(0.2)
 
 
-def _deep_after(env: dict[str, str]) -> int:
-    """An id 90% of the way through the alphabetical list: a deep page."""
+def _deep_after(env: dict[str, str], text: str = "") -> int:
+    """An id 90% of the way through the alphabetical list (of the names containing
+    ``text``): where a deep page of that list starts."""
     code = ("from endorse import create_app; from endorse.extensions import db; "
             "from endorse.models import Endorsement as E; from sqlalchemy import select, func; "
             "app = create_app(); ctx = app.app_context(); ctx.push(); "
-            "n = db.session.scalar(select(func.count()).select_from(E)); "
-            "print(db.session.scalar(select(E.id).order_by(E.normalized_name, E.id)"
-            ".offset(int(n * 0.9)).limit(1)))")
+            f"match = E.normalized_name.contains({text!r}); "
+            "n = db.session.scalar(select(func.count()).select_from(E).where(match)); "
+            "print(db.session.scalar(select(E.id).where(match).order_by(E.normalized_name, E.id)"
+            ".offset(int(n * 0.9)).limit(1)) or 0)")
     return int(_run(env, "-c", code).strip())
 
 
@@ -275,7 +278,7 @@ def main(argv: list[str] | None = None) -> None:
         for size in sizes:
             _load(env, size - loaded, loaded)
             loaded = size
-            deep = _deep_after(env)
+            deep, deep_match = _deep_after(env), _deep_after(env, SEARCH_DEEP)
             with _server(env, port, args.workers) as master:
                 driver.get("/robots.txt", 1)  # warm every worker up
                 baseline = driver.get("/robots.txt")
@@ -286,7 +289,8 @@ def main(argv: list[str] | None = None) -> None:
                     ("supporters page 1", "/fr/supporters"),
                     ("supporters deep page", f"/fr/supporters?after={deep}"),
                     ("supporters search", "/nl/supporters?q=vereniging"),
-                    ("supporters search, deep", f"/nl/supporters?q=centr&after={deep}"),
+                    ("supporters search, deep",
+                     f"/nl/supporters?q={SEARCH_DEEP}&after={deep_match}"),
                     ("GET /api/v1/supporters", "/api/v1/supporters"),
                 ]:
                     rows.append(Row(name, size, driver.get(path), baseline.rate))
