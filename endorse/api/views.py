@@ -43,6 +43,8 @@ def _cacheable(response: Response, max_age: int) -> Response:
         f"public, max-age={max_age}, stale-while-revalidate={max_age * 4}, "
         "stale-if-error=86400"
     )
+    if "If-None-Match" not in request.headers and "If-Modified-Since" not in request.headers:
+        return response  # nothing to compare: skip werkzeug's conditional machinery
     return response.make_conditional(request)
 
 
