@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import insert
 
-from endorse import counts
+from endorse import counts, search_index
 from endorse.database import write_transaction
 from endorse.extensions import db
 from endorse.models import Category, Endorsement, Region, State
@@ -93,6 +93,7 @@ def load(count: int, start: int = 0, batch: int = 5000) -> int:
         inserted += _insert(rows)
     with write_transaction():
         counts.recount()
+        search_index.rebuild()
     _analyze()
     return inserted
 

@@ -13,7 +13,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from . import accounts, audit, counts, demo, operations, ops
+from . import accounts, audit, counts, demo, operations, ops, search_index
 from .database import write_transaction
 from .errors import DomainError
 from .extensions import db
@@ -138,9 +138,10 @@ def mail_worker(interval: float) -> None:
 @endorse_cli.command("recount")
 @with_appcontext
 def recount() -> None:
-    """Rebuild the public count from the endorsements."""
+    """Rebuild the public count and the search names from the endorsements."""
     with write_transaction():
         snapshot = counts.recount()
+        search_index.rebuild()
     click.echo(f"{snapshot.organisations} organisations")
 
 

@@ -12,7 +12,7 @@ from flask import current_app
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from . import audit, counts
+from . import audit, counts, search_index
 from .audit import SIGNER, SYSTEM, Actor  # noqa: F401  (SYSTEM: re-exported for callers)
 from .database import write_transaction
 from .errors import DomainError, NotFound
@@ -301,6 +301,7 @@ def _apply_edit(entry: Endorsement, actor: Actor, fields: PublicFields,
     if "name" in changes:
         entry.normalized_name = normalize_name(entry.name)
     counts.shift(counted_at, counts.place_if_public(entry))
+    search_index.sync(entry)
     audit.record(actor, "edit", endorsement_id=entry.id, reason=reason,
                  data={"changes": changes})
     return changes
@@ -417,6 +418,7 @@ def _transition(entry: Endorsement, target: State, actor: Actor, reason: str | N
     if target != State.APPROVED or entry.approved_at is None:  # approved_at: first publication
         setattr(entry, stamp, utcnow())
     counts.shift(counts.place_if_public(entry, source), counts.place_if_public(entry))
+    search_index.sync(entry)
     _audit(entry, actor, "transition", source, target, reason)
     return True
 

@@ -13,12 +13,23 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import CTE, ColumnElement, Select, Subquery, exists, func, or_, select, tuple_
+from sqlalchemy import (
+    CTE,
+    ColumnElement,
+    Select,
+    Subquery,
+    and_,
+    exists,
+    func,
+    or_,
+    select,
+    tuple_,
+)
 
 from . import counts
 from .alphabet import LETTERS, OTHER_LETTER
 from .extensions import db
-from .models import PUBLIC_STATES, Area, Category, Endorsement, Logo, Region
+from .models import PUBLIC_STATES, Area, Category, Endorsement, Logo, Region, SearchName
 from .normalize import fold
 
 MAX_PER_PAGE = 200
@@ -93,22 +104,28 @@ def _public() -> Select[tuple[int]]:
 
 
 def _filtered(query: Select, wanted: SupporterQuery) -> Select:  # type: ignore[type-arg]
-    query = query.where(Endorsement.state.in_(PUBLIC_STATES))
+    """``query`` over the endorsements, narrowed to the public ones ``wanted``."""
+    return query.where(Endorsement.state.in_(PUBLIC_STATES), *_conditions(wanted, Endorsement))
+
+
+def _conditions(wanted: SupporterQuery, table: Any) -> list[ColumnElement[bool]]:
+    """What ``wanted`` asks, on ``table``'s normalized_name, category and region columns
+    (the endorsements', or the search names')."""
+    name = table.normalized_name
+    conditions = []
     if wanted.text and (folded := fold(wanted.text)):
-        query = query.where(Endorsement.normalized_name.contains(folded, autoescape=True))
+        conditions.append(name.contains(folded, autoescape=True))
     if wanted.category:
-        query = query.where(Endorsement.category == wanted.category)
+        conditions.append(table.category == wanted.category)
     if wanted.region:
-        query = query.where(Endorsement.region == wanted.region)
+        conditions.append(table.region == wanted.region)
     if wanted.area:
-        query = query.where(Endorsement.region.in_([r for r in Region if r.area == wanted.area]))
+        conditions.append(table.region.in_([r for r in Region if r.area == wanted.area]))
     if wanted.letter == OTHER_LETTER:
-        query = query.where(or_(Endorsement.normalized_name < "a",
-                                Endorsement.normalized_name >= "{"))  # "{" follows "z"
+        conditions.append(or_(name < "a", name >= "{"))  # "{" follows "z"
     elif wanted.letter in LETTERS:
-        query = query.where(Endorsement.normalized_name >= wanted.letter,
-                            Endorsement.normalized_name < chr(ord(wanted.letter) + 1))
-    return query
+        conditions.append(and_(name >= wanted.letter, name < chr(ord(wanted.letter) + 1)))
+    return conditions
 
 
 def _sort_key(entry_id: int | None) -> tuple[str, int] | None:
@@ -144,6 +161,7 @@ def supporters(wanted: SupporterQuery) -> SupporterPage:
     rows = db.session.execute(
         select(*_PUBLIC_COLUMNS, _has_logo(Endorsement.id), *counted)
         .join(chosen, chosen.c.id == Endorsement.id)
+        .where(Endorsement.state.in_(PUBLIC_STATES))  # whatever the search names say
         .order_by(chosen.c.normalized_name, chosen.c.id)
     ).all()
     if backwards:
@@ -158,8 +176,7 @@ def supporters(wanted: SupporterQuery) -> SupporterPage:
     if total is None and counted and rows:
         total = rows[0][-1]
     if total is None:
-        total = db.session.scalar(
-            _filtered(select(func.count()).select_from(Endorsement), wanted)) or 0
+        total = db.session.scalar(select(func.count()).select_from(matches)) or 0
     return SupporterPage(
         entries, total,
         next_after=entries[-1].id if entries and more_after else None,
@@ -174,15 +191,18 @@ _ENTRY_FIELDS = len(_PUBLIC_COLUMNS) + 1  # and has_logo
 def _matches(wanted: SupporterQuery) -> Subquery | CTE:
     """The public entries that match, as (id, normalized_name), to page through in name order.
 
-    A text search is fenced off (a materialised CTE on PostgreSQL): the trigram index finds
-    its matches wherever they are in the alphabet, and only those are sorted. Without the
-    fence the planner walks the name index from "a", and a word common under "v" costs a
-    walk through the whole list. Other filters page straight down the name index.
+    A text search reads the narrow search names (``SearchName``), fenced off in a
+    materialised CTE on PostgreSQL: the trigram index finds the matches wherever they are in
+    the alphabet, and only those are sorted. Without the fence the planner walks the name
+    index from "a", and a word common under "v" costs a walk through the whole list. Other
+    filters page straight down the endorsements' name index.
     """
-    source = _filtered(select(Endorsement.id, Endorsement.normalized_name), wanted)
     if wanted.text:
+        source = select(SearchName.endorsement_id.label("id"), SearchName.normalized_name).where(
+            *_conditions(wanted, SearchName))
         return source.cte("matches").prefix_with("MATERIALIZED", dialect="postgresql")
-    return source.subquery("matches")
+    return _filtered(select(Endorsement.id, Endorsement.normalized_name), wanted
+                     ).subquery("matches")
 
 
 def _counted_here(wanted: SupporterQuery, matches: Subquery | CTE) -> list[ColumnElement[int]]:

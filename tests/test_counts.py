@@ -8,13 +8,13 @@ from typing import Any
 import flask_migrate
 import pytest
 from flask import Flask
-from sqlalchemy import MetaData, text
+from sqlalchemy import MetaData, select, text
 
 from endorse import counts, operations
 from endorse.audit import SYSTEM
 from endorse.database import write_transaction
 from endorse.extensions import db
-from endorse.models import Category, Endorsement, Region, State
+from endorse.models import PUBLIC_STATES, Category, Endorsement, Region, SearchName, State
 from endorse.tokens import Purpose, make_token
 
 from .conftest import make_app
@@ -27,6 +27,24 @@ def _tallies(app: Flask) -> tuple[dict[str, int], dict[Region, int], dict[str, i
         snapshot = counts._read()
         return (snapshot.by_category, snapshot.by_region, snapshot.by_initial,
                 snapshot.organisations)
+
+
+def _searchable(app: Flask) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The search names as kept, and as the public endorsements say they should be."""
+    with app.app_context():
+        kept = db.session.execute(select(
+            SearchName.endorsement_id, SearchName.normalized_name, SearchName.category,
+            SearchName.region).order_by(SearchName.endorsement_id)).all()
+        expected = db.session.execute(select(
+            Endorsement.id, Endorsement.normalized_name, Endorsement.category,
+            Endorsement.region).where(Endorsement.state.in_(PUBLIC_STATES))
+            .order_by(Endorsement.id)).all()
+        return [tuple(row) for row in kept], [tuple(row) for row in expected]
+
+
+def _in_step(app: Flask) -> bool:
+    kept, expected = _searchable(app)
+    return _tallies(app) == _recounted(app) and kept == expected
 
 
 def _recounted(app: Flask) -> tuple[dict[str, int], dict[Region, int], dict[str, int], int]:
@@ -51,7 +69,7 @@ def _manage_token(app: Flask, entry_id: int) -> str:
         return make_token(Purpose.MANAGE, entry_id, entry.token_nonce)
 
 
-def test_every_change_keeps_the_tallies_equal_to_a_recount(app: Flask) -> None:
+def test_every_change_keeps_the_tallies_and_search_names_in_step(app: Flask) -> None:
     ligue = make_endorsement(app, State.APPROVED, name="Ligue des familles",
                              contact_email="a@org.example")
     zonnebloem = make_endorsement(app, State.APPROVED, name="Zonnebloem vzw",
@@ -61,7 +79,7 @@ def test_every_change_keeps_the_tallies_equal_to_a_recount(app: Flask) -> None:
                                 contact_email="c@org.example")
     waiting = make_endorsement(app, State.VERIFIED, name="Avocats.be",
                                contact_email="d@org.example")
-    assert _tallies(app) == _recounted(app)
+    assert _in_step(app)
     by_category, by_region, by_initial, total = _tallies(app)
     assert total == 3
     assert by_initial == {"l": 1, "z": 1, "#": 1}
@@ -75,7 +93,9 @@ def test_every_change_keeps_the_tallies_equal_to_a_recount(app: Flask) -> None:
                                                category=Category.UNION))
         operations.hide(zonnebloem, SYSTEM, "checking")
         operations.approve(waiting, SYSTEM)
-    assert _tallies(app) == _recounted(app)
+    assert _in_step(app)
+    assert ("kinderrechtencoalitie", Category.UNION, Region.BRUSSELS) in [
+        row[1:] for row in _searchable(app)[0]]
     by_category, by_region, by_initial, total = _tallies(app)
     assert by_initial == {"k": 1, "a": 1, "#": 1}
     assert by_region[Region.BRUSSELS] == 1
@@ -89,7 +109,8 @@ def test_every_change_keeps_the_tallies_equal_to_a_recount(app: Flask) -> None:
         operations.edit_by_signer(_manage_token(app, numbered),
                                   _fields(app, numbered, name="Onze onze onze"))
         operations.withdraw_by_signer(_manage_token(app, waiting))
-    assert _tallies(app) == _recounted(app)
+    assert _in_step(app)
+    assert len(_searchable(app)[0]) == 2
     assert _tallies(app)[2] == {"k": 1, "z": 1}
     assert _tallies(app)[3] == 2
 
@@ -170,4 +191,9 @@ def test_the_migration_carries_the_counts_into_the_tallies(
         before = counts._read()
         with write_transaction():
             assert counts.recount().by_initial == before.by_initial
+        # Migration 0005 copied the public names for searching, and only those.
+        searchable = db.session.execute(
+            select(SearchName.normalized_name).order_by(SearchName.normalized_name)).scalars()
+        assert list(searchable) == ["11 11 11", "ligue des familles", "vluchtelingenwerk"]
+        db.session.remove()
         db.engine.dispose()

@@ -6,6 +6,7 @@ from .content import ContentPage, Document, FaqItem, Logo
 from .counts import Facet, PublicTally
 from .endorsement import Endorsement
 from .outbox import MailKind, MailStatus, OutboxMessage
+from .search import SearchName
 from .states import DECIDED_STATES, LIVE_STATES, PUBLIC_STATES, IllegalTransition, State
 from .user import Role, User
 
@@ -31,6 +32,7 @@ __all__ = [
     "Region",
     "RejectReason",
     "Role",
+    "SearchName",
     "State",
     "User",
 ]

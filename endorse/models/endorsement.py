@@ -9,7 +9,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
 from .choices import Category, Region
-from .schema import ONLY_ON
 from .states import LIVE_STATES, State
 from .types import UTCDateTime, enum_type, utcnow
 
@@ -38,15 +37,6 @@ class Endorsement(db.Model):
         ),
         Index("ix_endorsements_state_sort", "state", "normalized_name", "id"),
         Index("ix_endorsements_state_approved", "state", "approved_at"),
-        # Search by any part of a public name (pg_trgm, migration 0004); PostgreSQL only.
-        Index(
-            "ix_endorsements_public_name_trgm",
-            "normalized_name",
-            postgresql_using="gin",
-            postgresql_ops={"normalized_name": "gin_trgm_ops"},
-            postgresql_where=text("state = 'approved'"),
-            info={ONLY_ON: "postgresql"},
-        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
