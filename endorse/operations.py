@@ -300,8 +300,7 @@ def _apply_edit(entry: Endorsement, actor: Actor, fields: PublicFields,
         return changes
     if "name" in changes:
         entry.normalized_name = normalize_name(entry.name)
-    counts.shift(counted_at, counts.place_if_public(entry))
-    search_index.sync(entry)
+    _republish(counted_at, entry)
     audit.record(actor, "edit", endorsement_id=entry.id, reason=reason,
                  data={"changes": changes})
     return changes
@@ -417,10 +416,19 @@ def _transition(entry: Endorsement, target: State, actor: Actor, reason: str | N
     stamp = Endorsement.STATE_TIMESTAMPS[target]
     if target != State.APPROVED or entry.approved_at is None:  # approved_at: first publication
         setattr(entry, stamp, utcnow())
-    counts.shift(counts.place_if_public(entry, source), counts.place_if_public(entry))
-    search_index.sync(entry)
+    _republish(counts.place_if_public(entry, source), entry)
     _audit(entry, actor, "transition", source, target, reason)
     return True
+
+
+def _republish(before: counts.Place | None, entry: Endorsement) -> None:
+    """Bring the tallies and the search names up to date after ``entry`` changed; an entry
+    public neither before nor after (a confirmation, say) touches neither."""
+    after = counts.place_if_public(entry)
+    if before is None and after is None:
+        return
+    counts.shift(before, after)
+    search_index.sync(entry)
 
 
 def _audit(
