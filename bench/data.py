@@ -20,26 +20,95 @@ from endorse.models import Category, Endorsement, Region, State
 from endorse.normalize import normalize_name
 
 KINDS = {
-    "fr": ["Ligue", "Collectif", "Association", "Maison", "Centre", "Comité", "Réseau",
-           "École", "Syndicat", "Fondation", "Coopérative", "Service"],
-    "nl": ["Vereniging", "Huis", "Centrum", "Netwerk", "Werkgroep", "School", "Vakbond",
-           "Stichting", "Collectief", "Dienst", "Kring", "Platform"],
-    "en": ["Network", "Centre", "Society", "Council", "Alliance", "Trust", "Forum",
-           "Collective", "Institute", "Union", "Project", "Circle"],
+    "fr": [
+        "Ligue",
+        "Collectif",
+        "Association",
+        "Maison",
+        "Centre",
+        "Comité",
+        "Réseau",
+        "École",
+        "Syndicat",
+        "Fondation",
+        "Coopérative",
+        "Service",
+    ],
+    "nl": [
+        "Vereniging",
+        "Huis",
+        "Centrum",
+        "Netwerk",
+        "Werkgroep",
+        "School",
+        "Vakbond",
+        "Stichting",
+        "Collectief",
+        "Dienst",
+        "Kring",
+        "Platform",
+    ],
+    "en": [
+        "Network",
+        "Centre",
+        "Society",
+        "Council",
+        "Alliance",
+        "Trust",
+        "Forum",
+        "Collective",
+        "Institute",
+        "Union",
+        "Project",
+        "Circle",
+    ],
 }
 TOPICS = {
-    "fr": ["des droits de l'enfant", "pour l'accueil", "des familles", "solidaire",
-           "de quartier", "pour la jeunesse", "des migrants", "de la santé"],
-    "nl": ["voor Kinderrechten", "voor Onthaal", "der Gezinnen", "Solidariteit",
-           "van de Buurt", "voor Jongeren", "voor Migratie", "voor Gezondheid"],
-    "en": ["for Children's Rights", "for Refugees", "of Families", "for Solidarity",
-           "of the Neighbourhood", "for Youth", "for Migrants", "for Health"],
+    "fr": [
+        "des droits de l'enfant",
+        "pour l'accueil",
+        "des familles",
+        "solidaire",
+        "de quartier",
+        "pour la jeunesse",
+        "des migrants",
+        "de la santé",
+    ],
+    "nl": [
+        "voor Kinderrechten",
+        "voor Onthaal",
+        "der Gezinnen",
+        "Solidariteit",
+        "van de Buurt",
+        "voor Jongeren",
+        "voor Migratie",
+        "voor Gezondheid",
+    ],
+    "en": [
+        "for Children's Rights",
+        "for Refugees",
+        "of Families",
+        "for Solidarity",
+        "of the Neighbourhood",
+        "for Youth",
+        "for Migrants",
+        "for Health",
+    ],
 }
-CITIES = [("Bruxelles", Region.BRUSSELS), ("Antwerpen", Region.ANTWERP), ("Gent",
-          Region.EAST_FLANDERS), ("Liège", Region.LIEGE), ("Namur", Region.NAMUR),
-          ("Leuven", Region.FLEMISH_BRABANT), ("Brugge", Region.WEST_FLANDERS),
-          ("Hasselt", Region.LIMBURG), ("Mons", Region.HAINAUT), ("Arlon", Region.LUXEMBOURG),
-          ("Wavre", Region.WALLOON_BRABANT), ("Lille", Region.ABROAD)]
+CITIES = [
+    ("Bruxelles", Region.BRUSSELS),
+    ("Antwerpen", Region.ANTWERP),
+    ("Gent", Region.EAST_FLANDERS),
+    ("Liège", Region.LIEGE),
+    ("Namur", Region.NAMUR),
+    ("Leuven", Region.FLEMISH_BRABANT),
+    ("Brugge", Region.WEST_FLANDERS),
+    ("Hasselt", Region.LIMBURG),
+    ("Mons", Region.HAINAUT),
+    ("Arlon", Region.LUXEMBOURG),
+    ("Wavre", Region.WALLOON_BRABANT),
+    ("Lille", Region.ABROAD),
+]
 SUFFIXES = {"fr": ["asbl", ""], "nl": ["vzw", ""], "en": [""]}
 
 
@@ -75,17 +144,30 @@ def load(count: int, start: int = 0, batch: int = 5000) -> int:
             continue
         city, region = rng.choice(CITIES)
         moment = now - timedelta(minutes=rng.randint(0, 60 * 24 * 365))
-        rows.append({
-            "name": name, "normalized_name": normalize_name(name),
-            "category": rng.choice(list(Category)), "city": city, "region": region,
-            "website": f"https://org{index}.example" if rng.random() < 0.6 else None,
-            "statement": "We sign." if rng.random() < 0.2 else None, "language": lang,
-            "contact_name": f"Contact {index}", "contact_email": f"contact{index}@org.example",
-            "consent_publish": True, "consent_version": "bench", "consent_at": moment,
-            "news_opt_in": False, "state": State.APPROVED, "token_nonce": secrets.token_hex(8),
-            "created_at": moment, "updated_at": moment, "verified_at": moment,
-            "approved_at": moment,
-        })
+        rows.append(
+            {
+                "name": name,
+                "normalized_name": normalize_name(name),
+                "category": rng.choice(list(Category)),
+                "city": city,
+                "region": region,
+                "website": f"https://org{index}.example" if rng.random() < 0.6 else None,
+                "statement": "We sign." if rng.random() < 0.2 else None,
+                "language": lang,
+                "contact_name": f"Contact {index}",
+                "contact_email": f"contact{index}@org.example",
+                "consent_publish": True,
+                "consent_version": "bench",
+                "consent_at": moment,
+                "news_opt_in": False,
+                "state": State.APPROVED,
+                "token_nonce": secrets.token_hex(8),
+                "created_at": moment,
+                "updated_at": moment,
+                "verified_at": moment,
+                "approved_at": moment,
+            }
+        )
         if len(rows) == batch:
             inserted += _insert(rows)
             rows = []
@@ -104,7 +186,8 @@ def _analyze() -> None:
     with db.engine.connect() as connection:
         if connection.dialect.name == "postgresql":
             connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(
-                "VACUUM ANALYZE")
+                "VACUUM ANALYZE"
+            )
         else:
             connection.exec_driver_sql("ANALYZE")
             connection.commit()

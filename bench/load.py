@@ -16,8 +16,14 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 # What the big day's readers ask for, in both drivers.
-READ_PATHS = ["/api/v1/count", "/en/", "/fr/supporters", "/nl/supporters?q=vereniging",
-              "/api/v1/supporters", "/en/supporters?letter=m"]
+READ_PATHS = [
+    "/api/v1/count",
+    "/en/",
+    "/fr/supporters",
+    "/nl/supporters?q=vereniging",
+    "/api/v1/supporters",
+    "/en/supporters?letter=m",
+]
 CSRF = re.compile(r'name="csrf_token"[^>]*?value="([^"]+)"')
 _UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
 
@@ -47,15 +53,28 @@ def wrk(url: str, seconds: float, connections: int, threads: int = 2) -> Result:
 SCRIPT = Path(__file__).with_name("visitors.lua")
 
 
-def wrk_visitors(base: str, share: float, run_id: str, paths: list[str], seconds: float,
-                 connections: int) -> tuple[Result, int]:
+def wrk_visitors(
+    base: str, share: float, run_id: str, paths: list[str], seconds: float, connections: int
+) -> tuple[Result, int]:
     """Visitors who read ``paths`` and sign with probability ``share`` (visitors.lua).
 
     Returns wrk's result for every request, failed sign-ups counted as errors, and the
     number of completed sign-ups.
     """
-    result, out = _wrk([f"-t{connections}", f"-c{connections}", "-s", str(SCRIPT), base + "/",
-                        "--", str(share), run_id, *paths], seconds)
+    result, out = _wrk(
+        [
+            f"-t{connections}",
+            f"-c{connections}",
+            "-s",
+            str(SCRIPT),
+            base + "/",
+            "--",
+            str(share),
+            run_id,
+            *paths,
+        ],
+        seconds,
+    )
     found = re.search(r"sign-ups: (\d+) failed: (\d+)", out)
     assert found is not None, out
     signed, failed = int(found.group(1)), int(found.group(2))
@@ -65,7 +84,10 @@ def wrk_visitors(base: str, share: float, run_id: str, paths: list[str], seconds
 def _wrk(args: list[str], seconds: float) -> tuple[Result, str]:
     out = subprocess.run(
         ["wrk", f"-d{max(int(seconds), 1)}s", "--latency", "--timeout", "10s", *args],
-        capture_output=True, text=True, check=True, timeout=seconds + 60,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=seconds + 60,
     ).stdout
     total = int(re.search(r"(\d+) requests in ([\d.]+)(\w+)", out).group(1))  # type: ignore[union-attr]
     duration = re.search(r"requests in ([\d.]+)(ms|s|m)", out)
@@ -73,8 +95,13 @@ def _wrk(args: list[str], seconds: float) -> tuple[Result, str]:
     factor = {"ms": 1e-3, "s": 1.0, "m": 60.0}[duration.group(2)]
     errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return Result(total, float(duration.group(1)) * factor, _percentile(out, "50%"),
-                  _percentile(out, "99%"), errors + (int(bad.group(1)) if bad else 0)), out
+    return Result(
+        total,
+        float(duration.group(1)) * factor,
+        _percentile(out, "50%"),
+        _percentile(out, "99%"),
+        errors + (int(bad.group(1)) if bad else 0),
+    ), out
 
 
 def _percentile(out: str, label: str) -> float:
@@ -93,14 +120,24 @@ def _sign_up(conn: http.client.HTTPConnection, tag: str) -> bool:
     token = CSRF.search(body)
     if page.status != 200 or token is None:
         return False
-    form = urlencode({
-        "csrf_token": token.group(1), "name": f"Bench Organisation {tag}",
-        "category": "ngo", "city": "Gent", "region": "east_flanders",
-        "contact_name": "Bench Signer", "contact_email": f"bench-{tag}@org.example",
-        "consent_publish": "y",
-    })
-    conn.request("POST", "/en/sign", body=form, headers={
-        "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
+    form = urlencode(
+        {
+            "csrf_token": token.group(1),
+            "name": f"Bench Organisation {tag}",
+            "category": "ngo",
+            "city": "Gent",
+            "region": "east_flanders",
+            "contact_name": "Bench Signer",
+            "contact_email": f"bench-{tag}@org.example",
+            "consent_publish": "y",
+        }
+    )
+    conn.request(
+        "POST",
+        "/en/sign",
+        body=form,
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie},
+    )
     answer = conn.getresponse()
     answer.read()
     return answer.status == 303
@@ -155,15 +192,17 @@ def _worker(args: tuple[str, str, float, int, int, str, multiprocessing.Queue]) 
     queue.put((latencies, errors[0]))
 
 
-def drive(base: str, kind: str, seconds: float, processes: int = 2, threads: int = 8,
-          run_id: str = "0") -> Result:
+def drive(
+    base: str, kind: str, seconds: float, processes: int = 2, threads: int = 8, run_id: str = "0"
+) -> Result:
     """``kind`` is a path to GET, "signup" (GET form + POST), or "mixed" (95% reads)."""
     context = multiprocessing.get_context("spawn")
     queue: multiprocessing.Queue = context.Queue()
     started = time.monotonic()
-    pool = [context.Process(target=_worker,
-                            args=((base, kind, seconds, threads, p, run_id, queue),))
-            for p in range(processes)]
+    pool = [
+        context.Process(target=_worker, args=((base, kind, seconds, threads, p, run_id, queue),))
+        for p in range(processes)
+    ]
     for process in pool:
         process.start()
     results = [queue.get(timeout=seconds + 120) for _ in pool]

@@ -21,20 +21,29 @@ from .run import DEFAULT_PG, SECRET
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench.profile", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.profile",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("paths", nargs="+", help="paths to GET, e.g. /en/")
     parser.add_argument("--repeat", type=int, default=50)
-    parser.add_argument("--database", default=os.environ.get("ENDORSE_BENCH_DATABASE_URL",
-                                                             DEFAULT_PG))
+    parser.add_argument(
+        "--database", default=os.environ.get("ENDORSE_BENCH_DATABASE_URL", DEFAULT_PG)
+    )
     args = parser.parse_args(argv)
 
     from pyinstrument import Profiler
 
     with tempfile.TemporaryDirectory(prefix="endorse-profile-") as instance:
-        os.environ.update({"ENDORSE_DATABASE_URL": args.database, "ENDORSE_SECRET_KEY": SECRET,
-                           "ENDORSE_INSTANCE_PATH": instance,
-                           "ENDORSE_API_LIMIT": "10000000 per minute"})
+        os.environ.update(
+            {
+                "ENDORSE_DATABASE_URL": args.database,
+                "ENDORSE_SECRET_KEY": SECRET,
+                "ENDORSE_INSTANCE_PATH": instance,
+                "ENDORSE_API_LIMIT": "10000000 per minute",
+            }
+        )
         from endorse import create_app
         from endorse.extensions import db
 
@@ -59,8 +68,10 @@ def main(argv: list[str] | None = None) -> None:
                     if response.status_code >= 400:
                         raise SystemExit(f"{path}: {response.status_code}")
             elapsed = time.perf_counter() - started
-            print(f"\n=== {path}: {elapsed / args.repeat * 1000:.2f} ms a request, "
-                  f"{statements[0] / args.repeat:.1f} SQL statements a request")
+            print(
+                f"\n=== {path}: {elapsed / args.repeat * 1000:.2f} ms a request, "
+                f"{statements[0] / args.repeat:.1f} SQL statements a request"
+            )
             print(profiler.output_text(unicode=True, color=False, show_all=False))
 
 

@@ -44,27 +44,40 @@ class Row:
 
     def cells(self) -> list[str]:
         ratio = self.result.rate / self.baseline if self.baseline else float("nan")
-        return [self.scenario, f"{self.size:,}", f"{self.result.rate:,.0f}",
-                f"{self.result.p50_ms:.1f}", f"{self.result.p99_ms:.1f}",
-                str(self.result.errors), f"{ratio:.2f}"]
+        return [
+            self.scenario,
+            f"{self.size:,}",
+            f"{self.result.rate:,.0f}",
+            f"{self.result.p50_ms:.1f}",
+            f"{self.result.p99_ms:.1f}",
+            str(self.result.errors),
+            f"{ratio:.2f}",
+        ]
 
 
 def _env(database_url: str, instance: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ENDORSE_", "FLASK_"))}
-    env.update({
-        "ENDORSE_DATABASE_URL": database_url, "ENDORSE_SECRET_KEY": SECRET,
-        "ENDORSE_INSTANCE_PATH": str(instance), "ENDORSE_MAIL_URL": "smtp://127.0.0.1:9",
-        "ENDORSE_MAIL_SEND_AFTER_RESPONSE": "false",  # requests queue; the worker delivers
-        "ENDORSE_SIGN_LIMIT": "10000000 per hour", "ENDORSE_API_LIMIT": "10000000 per minute",
-        "ENDORSE_BASE_URL": "http://127.0.0.1", **extra,
-    })
+    env.update(
+        {
+            "ENDORSE_DATABASE_URL": database_url,
+            "ENDORSE_SECRET_KEY": SECRET,
+            "ENDORSE_INSTANCE_PATH": str(instance),
+            "ENDORSE_MAIL_URL": "smtp://127.0.0.1:9",
+            "ENDORSE_MAIL_SEND_AFTER_RESPONSE": "false",  # requests queue; the worker delivers
+            "ENDORSE_SIGN_LIMIT": "10000000 per hour",
+            "ENDORSE_API_LIMIT": "10000000 per minute",
+            "ENDORSE_BASE_URL": "http://127.0.0.1",
+            **extra,
+        }
+    )
     return env
 
 
 def _run(env: dict[str, str], *args: str) -> str:
     """Run our Python with ``args``; its output, or its error and a stop if it failed."""
-    done = subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True)
+    done = subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
     if done.returncode:
         raise SystemExit(f"{' '.join(args)[:200]} failed:\n{done.stderr[-4000:]}")
     return done.stdout
@@ -87,9 +100,11 @@ def _fresh_database(url: str) -> None:
 
 
 def _load(env: dict[str, str], count: int, start: int) -> None:
-    code = ("from endorse import create_app; from bench import data; "
-            "app = create_app(); ctx = app.app_context(); ctx.push(); "
-            f"print(data.load({count}, {start}))")
+    code = (
+        "from endorse import create_app; from bench import data; "
+        "app = create_app(); ctx = app.app_context(); ctx.push(); "
+        f"print(data.load({count}, {start}))"
+    )
     _run(env, "-c", code)
 
 
@@ -97,9 +112,22 @@ def _load(env: dict[str, str], count: int, start: int) -> None:
 def _server(env: dict[str, str], port: int, workers: int) -> Iterator[int]:
     log = open(Path(env["ENDORSE_INSTANCE_PATH"]) / "gunicorn.log", "ab")  # noqa: SIM115
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind",
-         f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
-        cwd=ROOT, env=env, stdout=log, stderr=log,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=log,
     )
     try:
         deadline = time.monotonic() + 60
@@ -136,28 +164,40 @@ class Load:
         if self.wrk:
             result = load.wrk(self.base + path, seconds, self.connections)
         else:
-            result = load.drive(self.base, path, seconds, processes=2,
-                                threads=max(self.connections // 2, 1))
+            result = load.drive(
+                self.base, path, seconds, processes=2, threads=max(self.connections // 2, 1)
+            )
         _drain(self.base)
         return result
 
     def visitors(self, share: float, run_id: str) -> load.Result:
         """Readers and signers; with ``share`` 1, the rate is completed sign-ups a second."""
         if self.wrk:
-            result, signed = load.wrk_visitors(self.base, share, run_id, load.READ_PATHS,
-                                               self.seconds, self.connections)
+            result, signed = load.wrk_visitors(
+                self.base, share, run_id, load.READ_PATHS, self.seconds, self.connections
+            )
             if share >= 1:
                 result = replace(result, requests=signed)
         else:
             kind = "signup" if share >= 1 else "mixed"
-            result = load.drive(self.base, kind, self.seconds, processes=2,
-                                threads=max(self.connections // 2, 1), run_id=run_id)
+            result = load.drive(
+                self.base,
+                kind,
+                self.seconds,
+                processes=2,
+                threads=max(self.connections // 2, 1),
+                run_id=run_id,
+            )
         _drain(self.base)
         return result
 
 
-def _paired(driver: Load, baseline: str, path: str, rounds: int = 3,
-            ) -> tuple[load.Result, load.Result]:
+def _paired(
+    driver: Load,
+    baseline: str,
+    path: str,
+    rounds: int = 3,
+) -> tuple[load.Result, load.Result]:
     """The baseline and ``path`` in alternating rounds, each result summed over its rounds:
     the machine's drift (other processes, CPU clocks) then weighs on both alike."""
     seconds = max(driver.seconds / rounds, 1.0)
@@ -172,9 +212,13 @@ def _summed(results: list[load.Result]) -> load.Result:
     def median(values: list[float]) -> float:
         return sorted(values)[len(values) // 2]
 
-    return load.Result(sum(r.requests for r in results), sum(r.seconds for r in results),
-                       median([r.p50_ms for r in results]), median([r.p99_ms for r in results]),
-                       sum(r.errors for r in results))
+    return load.Result(
+        sum(r.requests for r in results),
+        sum(r.seconds for r in results),
+        median([r.p50_ms for r in results]),
+        median([r.p99_ms for r in results]),
+        sum(r.errors for r in results),
+    )
 
 
 def _drain(base: str, timeout: float = 120.0) -> None:
@@ -196,13 +240,15 @@ def _drain(base: str, timeout: float = 120.0) -> None:
 def _deep_after(env: dict[str, str], text: str = "") -> int:
     """An id 90% of the way through the alphabetical list (of the names containing
     ``text``): where a deep page of that list starts."""
-    code = ("from endorse import create_app; from endorse.extensions import db; "
-            "from endorse.models import Endorsement as E; from sqlalchemy import select, func; "
-            "app = create_app(); ctx = app.app_context(); ctx.push(); "
-            f"match = E.normalized_name.contains({text!r}); "
-            "n = db.session.scalar(select(func.count()).select_from(E).where(match)); "
-            "print(db.session.scalar(select(E.id).where(match).order_by(E.normalized_name, E.id)"
-            ".offset(int(n * 0.9)).limit(1)) or 0)")
+    code = (
+        "from endorse import create_app; from endorse.extensions import db; "
+        "from endorse.models import Endorsement as E; from sqlalchemy import select, func; "
+        "app = create_app(); ctx = app.app_context(); ctx.push(); "
+        f"match = E.normalized_name.contains({text!r}); "
+        "n = db.session.scalar(select(func.count()).select_from(E).where(match)); "
+        "print(db.session.scalar(select(E.id).where(match).order_by(E.normalized_name, E.id)"
+        ".offset(int(n * 0.9)).limit(1)) or 0)"
+    )
     return int(_run(env, "-c", code).strip())
 
 
@@ -226,12 +272,29 @@ def _mail_rate(env: dict[str, str], timeout: float) -> tuple[int, float]:
     port = _free_port()
     controller = Controller(Sink(), hostname="127.0.0.1", port=port)
     controller.start()
-    worker_env = {**env, "ENDORSE_MAIL_URL": f"smtp://127.0.0.1:{port}",
-                  "ENDORSE_MAIL_BACKOFF_SECONDS": "1"}
+    worker_env = {
+        **env,
+        "ENDORSE_MAIL_URL": f"smtp://127.0.0.1:{port}",
+        "ENDORSE_MAIL_BACKOFF_SECONDS": "1",
+    }
     started = time.monotonic()
-    worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "endorse",
-                               "mail-worker", "--interval", "0.2"], cwd=ROOT, env=worker_env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "flask",
+            "--app",
+            "wsgi",
+            "endorse",
+            "mail-worker",
+            "--interval",
+            "0.2",
+        ],
+        cwd=ROOT,
+        env=worker_env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         while time.monotonic() - started < timeout:
             time.sleep(0.5)
@@ -257,19 +320,28 @@ def _free_port() -> int:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--sqlite", action="store_true", help="run on a SQLite file")
     parser.add_argument("--smoke", action="store_true", help="seconds and a tiny data set")
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--seconds", type=float, default=10.0, help="per scenario")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
-    parser.add_argument("--driver", choices=("wrk", "python"),
-                        default="wrk" if load.have_wrk() else "python",
-                        help="load generator (default: wrk when installed)")
-    parser.add_argument("--prepare", action="store_true",
-                        help="only load the largest data set (for python -m bench.profile)")
+    parser.add_argument(
+        "--driver",
+        choices=("wrk", "python"),
+        default="wrk" if load.have_wrk() else "python",
+        help="load generator (default: wrk when installed)",
+    )
+    parser.add_argument(
+        "--prepare",
+        action="store_true",
+        help="only load the largest data set (for python -m bench.profile)",
+    )
     args = parser.parse_args(argv)
     if args.driver == "wrk" and not load.have_wrk():
         parser.error("wrk is not installed (apt-get install wrk), use --driver python")
@@ -279,8 +351,11 @@ def main(argv: list[str] | None = None) -> None:
 
     with tempfile.TemporaryDirectory(prefix="endorse-bench-") as tmp:
         instance = Path(tmp)
-        url = (f"sqlite:///{instance / 'bench.sqlite'}" if args.sqlite
-               else os.environ.get("ENDORSE_BENCH_DATABASE_URL", DEFAULT_PG))
+        url = (
+            f"sqlite:///{instance / 'bench.sqlite'}"
+            if args.sqlite
+            else os.environ.get("ENDORSE_BENCH_DATABASE_URL", DEFAULT_PG)
+        )
         _fresh_database(url)
         env = _env(url, instance)
         _flask(env, "db", "upgrade")
@@ -289,9 +364,12 @@ def main(argv: list[str] | None = None) -> None:
         rows: list[Row] = []
         memory: list[tuple[str, list[float]]] = []
         loaded = 0
-        print(f"endorse benchmark: {'SQLite' if args.sqlite else 'PostgreSQL'}, gunicorn "
-              f"--workers {args.workers}, {connections} connections, {seconds:g} s a scenario, "
-              f"load by {'wrk' if driver.wrk else 'the Python driver'}", flush=True)
+        print(
+            f"endorse benchmark: {'SQLite' if args.sqlite else 'PostgreSQL'}, gunicorn "
+            f"--workers {args.workers}, {connections} connections, {seconds:g} s a scenario, "
+            f"load by {'wrk' if driver.wrk else 'the Python driver'}",
+            flush=True,
+        )
         if args.prepare:
             _load(env, sizes[-1], 0)
             print(f"{sizes[-1]:,} organisations loaded into {url}")
@@ -317,20 +395,30 @@ def main(argv: list[str] | None = None) -> None:
                     print(f"  {name} @ {size:,}: done", file=sys.stderr, flush=True)
                 if size == sizes[-1]:
                     signups = driver.visitors(1.0, "s")
-                    rows.append(Row("sign-ups (GET form + POST) a second", size, signups,
-                                    baseline.rate))
+                    rows.append(
+                        Row("sign-ups (GET form + POST) a second", size, signups, baseline.rate)
+                    )
                     memory.append(("RSS per worker before the big day", load.rss_mb(master)))
                     for run in ("1", "2"):
                         mixed = driver.visitors(0.05, f"m{run}")
-                        rows.append(Row(f"big day (95% read, 5% sign-up) #{run}", size, mixed,
-                                        baseline.rate))
-                        memory.append((f"RSS per worker after big day #{run}",
-                                       load.rss_mb(master)))
+                        rows.append(
+                            Row(
+                                f"big day (95% read, 5% sign-up) #{run}", size, mixed, baseline.rate
+                            )
+                        )
+                        memory.append((f"RSS per worker after big day #{run}", load.rss_mb(master)))
             if size == sizes[-1]:
                 mails, rate = _mail_rate(env, timeout=120 if not args.smoke else 30)
-                rows.append(Row("mail worker delivery (mails/s)", size,
-                                load.Result(mails, mails / rate if rate else 0, float("nan"),
-                                            float("nan"), 0), 0))
+                rows.append(
+                    Row(
+                        "mail worker delivery (mails/s)",
+                        size,
+                        load.Result(
+                            mails, mails / rate if rate else 0, float("nan"), float("nan"), 0
+                        ),
+                        0,
+                    )
+                )
         _print(rows, memory)
 
 
@@ -339,8 +427,12 @@ def _print(rows: list[Row], memory: list[tuple[str, list[float]]]) -> None:
     table = [head] + [row.cells() for row in rows]
     widths = [max(len(r[i]) for r in table) for i in range(len(head))]
     for index, line in enumerate(table):
-        print("  ".join(cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i])
-                        for i, cell in enumerate(line)))
+        print(
+            "  ".join(
+                cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i])
+                for i, cell in enumerate(line)
+            )
+        )
         if index == 0:
             print("  ".join("-" * w for w in widths))
     for name, rss in memory:

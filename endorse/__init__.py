@@ -34,8 +34,9 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     database.configure_engine(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
-                     compare_type=True)
+    migrate.init_app(
+        app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True
+    )
     security.init_app(app)  # before CSRF: an unreadable body gets its own message
     csrf.init_app(app)
     login_manager.init_app(app)

@@ -158,8 +158,12 @@ def change_role(user_id: int, role: Role, actor: Actor) -> None:
             return
         if user.role == Role.ADMIN:
             _keep_an_admin(user)
-        audit.record(actor, "user.role", subject_user_id=user.id,
-                     data={"role": [user.role.value, role.value]})
+        audit.record(
+            actor,
+            "user.role",
+            subject_user_id=user.id,
+            data={"role": [user.role.value, role.value]},
+        )
         user.role = role
         user.session_version += 1
 
@@ -176,13 +180,15 @@ def set_active(user_id: int, active: bool, actor: Actor) -> None:
             _keep_an_admin(user)
         user.active = active
         user.session_version += 1
-        audit.record(actor, "user.activate" if active else "user.deactivate",
-                     subject_user_id=user.id)
+        audit.record(
+            actor, "user.activate" if active else "user.deactivate", subject_user_id=user.id
+        )
 
 
 def _keep_an_admin(leaving: User) -> None:
     others = db.session.scalar(
-        select(func.count()).select_from(User)
+        select(func.count())
+        .select_from(User)
         .where(User.role == Role.ADMIN, User.active.is_(True), User.id != leaving.id)
     )
     if not others:

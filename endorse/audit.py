@@ -40,8 +40,7 @@ SYSTEM = Actor(ActorKind.SYSTEM)
 
 
 def canonical(data: Any) -> str:
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      default=str)
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
 
 
 def digest(event: AuditEvent) -> str:
@@ -77,10 +76,17 @@ def record(
         db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK})
     previous = db.session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
     event = AuditEvent(
-        created_at=utcnow(), endorsement_id=endorsement_id, subject_user_id=subject_user_id,
-        actor_kind=actor.kind, actor_user_id=actor.user_id, action=action,
-        from_state=source, to_state=target, reason=reason,
-        data=canonical(data) if data is not None else None, prev_hash=previous or GENESIS,
+        created_at=utcnow(),
+        endorsement_id=endorsement_id,
+        subject_user_id=subject_user_id,
+        actor_kind=actor.kind,
+        actor_user_id=actor.user_id,
+        action=action,
+        from_state=source,
+        to_state=target,
+        reason=reason,
+        data=canonical(data) if data is not None else None,
+        prev_hash=previous or GENESIS,
     )
     event.hash = digest(event)
     db.session.add(event)
@@ -106,18 +112,23 @@ def verify(batch: int = 1000) -> Verification:
     last_id = 0
     while True:
         events = db.session.scalars(
-            select(AuditEvent).where(AuditEvent.id > last_id).order_by(AuditEvent.id)
-            .limit(batch)
+            select(AuditEvent).where(AuditEvent.id > last_id).order_by(AuditEvent.id).limit(batch)
         ).all()
         if not events:
             return Verification(checked)
         for event in events:
             if event.prev_hash != expected_prev:
-                return Verification(checked, event.id, "does not follow the record before it "
-                                                       "(a record was deleted or inserted)")
+                return Verification(
+                    checked,
+                    event.id,
+                    "does not follow the record before it (a record was deleted or inserted)",
+                )
             if digest(event) != event.hash:
-                return Verification(checked, event.id, "its content no longer matches its hash "
-                                                       "(the record was edited)")
+                return Verification(
+                    checked,
+                    event.id,
+                    "its content no longer matches its hash (the record was edited)",
+                )
             expected_prev = event.hash
             checked += 1
             last_id = event.id

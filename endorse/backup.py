@@ -87,13 +87,18 @@ def export_json(out: TextIO, batch: int = BATCH) -> dict[str, int]:
     with db.engine.connect() as connection:
         if connection.dialect.name == "postgresql":
             # One snapshot for every table (SQLite in WAL mode keeps one per transaction).
-            connection.execution_options(isolation_level="REPEATABLE READ",
-                                         postgresql_readonly=True)
+            connection.execution_options(
+                isolation_level="REPEATABLE READ", postgresql_readonly=True
+            )
         revision = current_revision(connection)
         if revision is None:
             raise BackupError("the database has no Alembic revision; run `flask db upgrade` first")
-        header = {"format": FORMAT, "version": VERSION, "exported_at": utcnow().isoformat(),
-                  "alembic_revision": revision}
+        header = {
+            "format": FORMAT,
+            "version": VERSION,
+            "exported_at": utcnow().isoformat(),
+            "alembic_revision": revision,
+        }
         out.write("{\n")
         for key, value in header.items():
             out.write(f"{json.dumps(key)}: {json.dumps(value)},\n")
@@ -122,8 +127,9 @@ def _to_json(column: Column[Any]) -> Callable[[Any], Any]:
     """How to write the column's values as JSON; decided once per column, for speed."""
     kind = _base_type(column)
     if isinstance(kind, DateTime):
-        return _optional(lambda value: (value if value.tzinfo else value.replace(tzinfo=UTC))
-                         .isoformat())
+        return _optional(
+            lambda value: (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+        )
     if isinstance(kind, LargeBinary):
         return _optional(lambda value: base64.b64encode(value).decode("ascii"))
     if isinstance(kind, Enum):
@@ -147,8 +153,10 @@ def load(stream: IO[bytes] | IO[str]) -> Backup:
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise BackupError(f'the file is not an endorse backup (its "format" is not "{FORMAT}")')
     if document.get("version") != VERSION:
-        raise BackupError(f"backup format version {document.get('version')!r} is not supported "
-                          f"(this app reads version {VERSION})")
+        raise BackupError(
+            f"backup format version {document.get('version')!r} is not supported "
+            f"(this app reads version {VERSION})"
+        )
     revision, data = document.get("alembic_revision"), document.get("tables")
     if not isinstance(revision, str) or not isinstance(data, dict):
         raise BackupError('the backup has no "alembic_revision" or no "tables"')
@@ -181,11 +189,16 @@ def import_backup(backup: Backup, *, replace: bool = False) -> dict[str, int]:
         if target != backup.revision:
             raise BackupError(_revision_mismatch(backup.revision, target))
         if not replace:
-            held = [name for name in GUARDED_TABLES if session.execute(
-                select(1).select_from(db.metadata.tables[name]).limit(1)).first()]
+            held = [
+                name
+                for name in GUARDED_TABLES
+                if session.execute(select(1).select_from(db.metadata.tables[name]).limit(1)).first()
+            ]
             if held:
-                raise BackupError(f"the target database already holds rows in {', '.join(held)}; "
-                                  f"add --replace to delete everything in it first")
+                raise BackupError(
+                    f"the target database already holds rows in {', '.join(held)}; "
+                    f"add --replace to delete everything in it first"
+                )
         _delete_everything(session)
         for table in tables():
             imported[table.name] = _insert(session, table, backup.tables[table.name])
@@ -196,24 +209,32 @@ def import_backup(backup: Backup, *, replace: bool = False) -> dict[str, int]:
 
 def _revision_mismatch(wanted: str, target: str | None) -> str:
     """Say how to bring the target to the backup's revision, which depends on which is newer."""
-    problem = (f"the backup is of database revision {wanted} but this database is at "
-               f"{target or 'no revision'}")
+    problem = (
+        f"the backup is of database revision {wanted} but this database is at "
+        f"{target or 'no revision'}"
+    )
     scripts = ScriptDirectory(current_app.extensions["migrate"].directory)
     try:
         scripts.get_revision(wanted)
         older = target is not None and wanted in {
-            script.revision for script in scripts.iterate_revisions(target, "base")}
+            script.revision for script in scripts.iterate_revisions(target, "base")
+        }
     except AlembicError:
-        return f"{problem}; this app's migrations do not know one of them: import with the " \
-               f"app version that made the backup"
+        return (
+            f"{problem}; this app's migrations do not know one of them: import with the "
+            f"app version that made the backup"
+        )
     command = "downgrade" if older else "upgrade"
     return f"{problem}: it needs revision {wanted} (`flask db {command} {wanted}`)"
 
 
 def _self_references(table: Table) -> list[str]:
     """The table's columns that refer to the table itself (an endorsement's duplicate_of_id)."""
-    return [column.name for column in table.columns
-            if any(key.column.table is table for key in column.foreign_keys)]
+    return [
+        column.name
+        for column in table.columns
+        if any(key.column.table is table for key in column.foreign_keys)
+    ]
 
 
 def _delete_everything(session: Session) -> None:
@@ -241,14 +262,19 @@ def _insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> int:
     convert = {column.name: _from_json(column) for column in table.columns}
     own = _self_references(table)
     # Setting those references again would otherwise also move ``onupdate`` columns.
-    keep = own + [column.name for column in table.columns
-                  if column.onupdate is not None and column.name not in own]
+    keep = own + [
+        column.name
+        for column in table.columns
+        if column.onupdate is not None and column.name not in own
+    ]
     primary = [column.name for column in table.primary_key.columns]
     later: list[dict[str, Any]] = []
     try:
         for start in range(0, len(rows), BATCH):
-            batch = [{name: convert[name](value) for name, value in row.items()}
-                     for row in rows[start:start + BATCH]]
+            batch = [
+                {name: convert[name](value) for name, value in row.items()}
+                for row in rows[start : start + BATCH]
+            ]
             for row in batch:
                 if any(row[name] is not None for name in own):
                     later.append({f"b_{name}": row[name] for name in primary + keep})
@@ -309,7 +335,11 @@ def _reset_sequences(session: Session) -> None:
             continue
         highest = func.max(column)
         session.execute(
-            select(func.setval(func.pg_get_serial_sequence(table.name, "id"),
-                               func.coalesce(highest, 1), highest.is_not(None)))
-            .select_from(table)
+            select(
+                func.setval(
+                    func.pg_get_serial_sequence(table.name, "id"),
+                    func.coalesce(highest, 1),
+                    highest.is_not(None),
+                )
+            ).select_from(table)
         )

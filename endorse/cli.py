@@ -37,8 +37,12 @@ def _actor(moderator_email: str | None) -> audit.Actor:
 
 @endorse_cli.command("create-user")
 @click.argument("email")
-@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.MODERATOR.value,
-              show_default=True)
+@click.option(
+    "--role",
+    type=click.Choice([r.value for r in Role]),
+    default=Role.MODERATOR.value,
+    show_default=True,
+)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @with_appcontext
 def create_user(email: str, role: str, password_stdin: bool) -> None:
@@ -55,8 +59,12 @@ def create_user(email: str, role: str, password_stdin: bool) -> None:
 
 
 @endorse_cli.command("list")
-@click.option("--state", type=click.Choice([s.value for s in State]), default=State.VERIFIED.value,
-              show_default=True)
+@click.option(
+    "--state",
+    type=click.Choice([s.value for s in State]),
+    default=State.VERIFIED.value,
+    show_default=True,
+)
 @with_appcontext
 def list_endorsements(state: str) -> None:
     """List endorsements in a state, oldest first, with duplicate hints."""
@@ -73,8 +81,13 @@ def list_endorsements(state: str) -> None:
     click.echo(f"{len(entries)} {state}")
 
 
-def _decide(decide: Callable[..., bool], done: str, endorsement_id: int,
-            moderator: str | None, **kwargs: str) -> None:
+def _decide(
+    decide: Callable[..., bool],
+    done: str,
+    endorsement_id: int,
+    moderator: str | None,
+    **kwargs: str,
+) -> None:
     try:
         changed = decide(endorsement_id, _actor(moderator), **kwargs)
     except DomainError as exc:
@@ -106,8 +119,10 @@ def reject(endorsement_id: int, reason: str, moderator: str | None) -> None:
 def send_mail() -> None:
     """Deliver the mails that are due, once."""
     report = outbox.deliver()
-    click.echo(f"sent {len(report.sent)}, to retry {len(report.failed)}, "
-               f"given up {len(report.given_up)}, pending {outbox.pending_count()}")
+    click.echo(
+        f"sent {len(report.sent)}, to retry {len(report.failed)}, "
+        f"given up {len(report.given_up)}, pending {outbox.pending_count()}"
+    )
 
 
 @endorse_cli.command("mail-worker")
@@ -128,8 +143,10 @@ def mail_worker(interval: float) -> None:
         report = outbox.deliver()
         db.session.remove()
         if report.sent or report.failed or report.given_up:
-            click.echo(f"sent {len(report.sent)}, to retry {len(report.failed)}, "
-                       f"given up {len(report.given_up)}")
+            click.echo(
+                f"sent {len(report.sent)}, to retry {len(report.failed)}, "
+                f"given up {len(report.given_up)}"
+            )
         else:
             time.sleep(interval)
     click.echo("mail worker stopped")
@@ -154,16 +171,25 @@ def show_config() -> None:
 
 
 @endorse_cli.command("purge")
-@click.option("--unverified-days", type=click.IntRange(min=1), default=None,
-              help="Delete unconfirmed signatures older than this (default: configured).")
-@click.option("--closed-days", type=click.IntRange(min=1), default=None,
-              help="Erase contact data of rejected or withdrawn ones closed longer than this.")
+@click.option(
+    "--unverified-days",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Delete unconfirmed signatures older than this (default: configured).",
+)
+@click.option(
+    "--closed-days",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Erase contact data of rejected or withdrawn ones closed longer than this.",
+)
 @with_appcontext
 def purge(unverified_days: int | None, closed_days: int | None) -> None:
     """Remove personal data we no longer need; the audit trail stays."""
     cfg = current_app.config
-    report = operations.purge(unverified_days or cfg["PURGE_UNVERIFIED_DAYS"],
-                              closed_days or cfg["PURGE_CLOSED_DAYS"])
+    report = operations.purge(
+        unverified_days or cfg["PURGE_UNVERIFIED_DAYS"], closed_days or cfg["PURGE_CLOSED_DAYS"]
+    )
     click.echo(f"deleted {report.deleted} unconfirmed, erased contact data of {report.erased}")
 
 

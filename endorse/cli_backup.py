@@ -15,11 +15,20 @@ from .cli import endorse_cli
 
 
 @endorse_cli.command("export")
-@click.option("--json", "as_json", is_flag=True,
-              help="Write every table as one JSON document (the only format so far).")
-@click.option("--output", "-o", default="-", show_default=True,
-              type=click.Path(dir_okay=False, allow_dash=True),
-              help="File to write; '-' is standard output.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Write every table as one JSON document (the only format so far).",
+)
+@click.option(
+    "--output",
+    "-o",
+    default="-",
+    show_default=True,
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="File to write; '-' is standard output.",
+)
 @with_appcontext
 def export_backup(as_json: bool, output: str) -> None:
     """Back up the whole database, to restore it or move it with `flask endorse import`."""
@@ -37,8 +46,11 @@ def export_backup(as_json: bool, output: str) -> None:
 
 @endorse_cli.command("import")
 @click.argument("file", type=click.File("rb"))
-@click.option("--replace", is_flag=True,
-              help="Delete everything in this database first (it must otherwise be empty).")
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Delete everything in this database first (it must otherwise be empty).",
+)
 @with_appcontext
 def import_backup(file: IO[bytes], replace: bool) -> None:
     """Load a backup made by `flask endorse export --json`, in one transaction."""
@@ -49,5 +61,7 @@ def import_backup(file: IO[bytes], replace: bool) -> None:
         raise click.ClickException(str(exc)) from exc
     for name, count in imported.items():
         click.echo(f"{name}: {count}")
-    click.echo(f"imported {sum(imported.values())} rows into {len(imported)} tables "
-               f"(backup made {document.exported_at})")
+    click.echo(
+        f"imported {sum(imported.values())} rows into {len(imported)} tables "
+        f"(backup made {document.exported_at})"
+    )

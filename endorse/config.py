@@ -58,10 +58,21 @@ DEFAULTS: dict[str, Any] = {
 }
 
 _POSITIVE_INTS = (
-    "VERIFY_MAX_AGE", "INVITE_MAX_AGE", "MANAGE_MAX_AGE", "PURGE_UNVERIFIED_DAYS",
-    "PURGE_CLOSED_DAYS", "MODERATOR_IDLE_MINUTES", "MAILS_PER_KIND",
-    "MAIL_MAX_ATTEMPTS", "MAIL_BACKOFF_SECONDS", "MAIL_LEASE_SECONDS", "MAIL_TIMEOUT_SECONDS",
-    "SQLITE_BUSY_TIMEOUT", "SUPPORTERS_PER_PAGE", "DOSSIER_MAX_BYTES", "LOGO_MAX_BYTES",
+    "VERIFY_MAX_AGE",
+    "INVITE_MAX_AGE",
+    "MANAGE_MAX_AGE",
+    "PURGE_UNVERIFIED_DAYS",
+    "PURGE_CLOSED_DAYS",
+    "MODERATOR_IDLE_MINUTES",
+    "MAILS_PER_KIND",
+    "MAIL_MAX_ATTEMPTS",
+    "MAIL_BACKOFF_SECONDS",
+    "MAIL_LEASE_SECONDS",
+    "MAIL_TIMEOUT_SECONDS",
+    "SQLITE_BUSY_TIMEOUT",
+    "SUPPORTERS_PER_PAGE",
+    "DOSSIER_MAX_BYTES",
+    "LOGO_MAX_BYTES",
     "COUNT_POLL_SECONDS",
 )
 _WEAK_KEYS = {"", "dev", "secret", "change-me", "changeme"}
@@ -157,7 +168,7 @@ def _driver_url(url: str) -> str:
     """Let ``postgresql://`` URLs use psycopg 3, the driver we install."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 

@@ -31,8 +31,23 @@ __all__ = ["INTERNATIONAL_CAMPAIGN_URL", "PAGES"]
 
 DOSSIER = "dossier"
 PDF_MAGIC = b"%PDF-"
-ALLOWED_TAGS = {"p", "br", "strong", "em", "a", "ul", "ol", "li", "h2", "h3", "h4",
-                "blockquote", "code", "pre", "hr"}
+ALLOWED_TAGS = {
+    "p",
+    "br",
+    "strong",
+    "em",
+    "a",
+    "ul",
+    "ol",
+    "li",
+    "h2",
+    "h3",
+    "h4",
+    "blockquote",
+    "code",
+    "pre",
+    "hr",
+}
 
 
 class NotAPdf(DomainError):
@@ -50,14 +65,18 @@ def _markdown() -> MarkdownIt:
 
 def render(text: str) -> Markup:
     html = _markdown().render(text or "")
-    clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}},
-                      url_schemes={"http", "https", "mailto"}, link_rel="noopener nofollow")
+    clean = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes={"a": {"href", "title"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener nofollow",
+    )
     return Markup(clean)  # noqa: S704  (sanitised by nh3 just above)
 
 
 def _contact() -> str:
-    return current_app.config.get("CONTACT_EMAIL") or parseaddr(
-        current_app.config["MAIL_FROM"])[1]
+    return current_app.config.get("CONTACT_EMAIL") or parseaddr(current_app.config["MAIL_FROM"])[1]
 
 
 @dataclass(frozen=True)
@@ -71,15 +90,18 @@ class Page:
     @property
     def html(self) -> Markup:
         cfg = current_app.config
-        text = (self.body.replace("{contact}", _contact())
-                .replace("{unverified_days}", str(cfg["PURGE_UNVERIFIED_DAYS"]))
-                .replace("{closed_days}", str(cfg["PURGE_CLOSED_DAYS"])))
+        text = (
+            self.body.replace("{contact}", _contact())
+            .replace("{unverified_days}", str(cfg["PURGE_UNVERIFIED_DAYS"]))
+            .replace("{closed_days}", str(cfg["PURGE_CLOSED_DAYS"]))
+        )
         return render(text)
 
 
 def page(slug: str, language: str) -> Page:
-    row = db.session.scalar(select(ContentPage).where(ContentPage.slug == slug,
-                                                      ContentPage.language == language))
+    row = db.session.scalar(
+        select(ContentPage).where(ContentPage.slug == slug, ContentPage.language == language)
+    )
     if row is not None:
         return Page(slug, language, row.title, row.body, row.updated_at)
     title, body = PAGES[slug][language]
@@ -98,8 +120,10 @@ class Question:
 
 
 def faq(language: str) -> list[Question]:
-    stored = {row.key: row for row in db.session.scalars(
-        select(FaqItem).where(FaqItem.language == language))}
+    stored = {
+        row.key: row
+        for row in db.session.scalars(select(FaqItem).where(FaqItem.language == language))
+    }
     questions = []
     for key, texts in FAQ:
         row = stored.pop(key, None)
@@ -112,8 +136,9 @@ def faq(language: str) -> list[Question]:
 
 def save_page(slug: str, language: str, title: str, body: str, actor: Actor) -> None:
     with write_transaction():
-        row = db.session.scalar(select(ContentPage).where(ContentPage.slug == slug,
-                                                          ContentPage.language == language))
+        row = db.session.scalar(
+            select(ContentPage).where(ContentPage.slug == slug, ContentPage.language == language)
+        )
         if row is None:
             row = ContentPage(slug=slug, language=language)
             db.session.add(row)
@@ -123,8 +148,9 @@ def save_page(slug: str, language: str, title: str, body: str, actor: Actor) -> 
 
 def save_answer(key: str, language: str, question: str, answer: str, actor: Actor) -> None:
     with write_transaction():
-        row = db.session.scalar(select(FaqItem).where(FaqItem.key == key,
-                                                      FaqItem.language == language))
+        row = db.session.scalar(
+            select(FaqItem).where(FaqItem.key == key, FaqItem.language == language)
+        )
         if row is None:
             position = next((i for i, (k, _t) in enumerate(FAQ) if k == key), len(FAQ))
             row = FaqItem(key=key, language=language, position=position)
@@ -141,17 +167,25 @@ def upload_dossier(language: str, filename: str, content: bytes, actor: Actor) -
         raise NotAPdf("the file does not start like a PDF")
     digest = hashlib.sha256(content).hexdigest()
     with write_transaction():
-        row = db.session.scalar(select(Document).where(Document.slug == DOSSIER,
-                                                       Document.language == language))
+        row = db.session.scalar(
+            select(Document).where(Document.slug == DOSSIER, Document.language == language)
+        )
         if row is None:
             row = Document(slug=DOSSIER, language=language)
             db.session.add(row)
         row.filename = filename or f"dossier-{language}.pdf"
         row.content_type, row.content, row.size, row.sha256 = (
-            "application/pdf", content, len(content), digest)
+            "application/pdf",
+            content,
+            len(content),
+            digest,
+        )
         row.uploaded_at, row.uploaded_by = utcnow(), actor.user_id
-        audit.record(actor, "content.dossier",
-                     data={"language": language, "sha256": digest, "size": len(content)})
+        audit.record(
+            actor,
+            "content.dossier",
+            data={"language": language, "sha256": digest, "size": len(content)},
+        )
 
 
 def dossier(language: str) -> Document | None:
@@ -162,5 +196,6 @@ def dossier(language: str) -> Document | None:
 
 
 def has_dossier() -> bool:
-    return db.session.scalar(select(Document.id).where(Document.slug == DOSSIER).limit(1)) \
-        is not None
+    return (
+        db.session.scalar(select(Document.id).where(Document.slug == DOSSIER).limit(1)) is not None
+    )

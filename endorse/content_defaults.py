@@ -13,7 +13,9 @@ INTERNATIONAL_CAMPAIGN_URL = "https://endchilddetention.org/"
 # "{unverified_days}" and "{closed_days}" are the purge delays in force.
 PAGES: dict[str, dict[str, tuple[str, str]]] = {
     "what-you-can-do": {
-        "en": ("What can you do?", """\
+        "en": (
+            "What can you do?",
+            """\
 **Sign the position** on behalf of your organisation: every organisation counts.
 
 **Talk about it.** Share the position with your members, partners and local representatives.
@@ -24,8 +26,11 @@ Or do you know someone who is detained?
 
 Write to us at <{contact}>. Tell us who is detained, where, and since when, and how we can
 reach you. We treat every message confidentially and put you in touch with people who can help.
-"""),
-        "fr": ("Que pouvez-vous faire ?", """\
+""",
+        ),
+        "fr": (
+            "Que pouvez-vous faire ?",
+            """\
 **Signez la position** au nom de votre organisation : chaque organisation compte.
 
 **Parlez-en.** Partagez la position avec vos membres, vos partenaires et vos élus locaux.
@@ -37,8 +42,11 @@ Ou connaissez-vous quelqu’un qui est détenu ?
 Écrivez-nous à <{contact}>. Dites-nous qui est détenu, où et depuis quand, et comment vous
 joindre. Nous traitons chaque message de manière confidentielle et vous mettons en contact
 avec des personnes qui peuvent aider.
-"""),
-        "nl": ("Wat kunt u doen?", """\
+""",
+        ),
+        "nl": (
+            "Wat kunt u doen?",
+            """\
 **Onderteken het standpunt** namens uw organisatie: elke organisatie telt.
 
 **Praat erover.** Deel het standpunt met uw leden, partners en lokale vertegenwoordigers.
@@ -50,49 +58,78 @@ Of kent u iemand die opgesloten zit?
 Schrijf ons op <{contact}>. Vertel ons wie opgesloten zit, waar en sinds wanneer, en hoe we u
 kunnen bereiken. We behandelen elk bericht vertrouwelijk en brengen u in contact met mensen
 die kunnen helpen.
-"""),
+""",
+        ),
     },
     "experts": {
-        "en": ("What do experts say?", """\
+        "en": (
+            "What do experts say?",
+            """\
 Paediatricians, psychologists, lawyers and children's rights organisations agree: detention
 harms children, even for a short time and in a relatively humane environment.
-"""),
-        "fr": ("Que disent les experts ?", """\
+""",
+        ),
+        "fr": (
+            "Que disent les experts ?",
+            """\
 Pédiatres, psychologues, juristes et organisations de défense des droits de l’enfant sont
 unanimes : la détention nuit aux enfants, même pour une courte durée et dans un environnement
 relativement humain.
-"""),
-        "nl": ("Wat zeggen experts?", """\
+""",
+        ),
+        "nl": (
+            "Wat zeggen experts?",
+            """\
 Kinderartsen, psychologen, juristen en kinderrechtenorganisaties zijn het eens: opsluiting
 schaadt kinderen, zelfs voor korte tijd en in een relatief humane omgeving.
-"""),
+""",
+        ),
     },
     "testimonies": {
-        "en": ("Testimonies", """\
+        "en": (
+            "Testimonies",
+            """\
 Testimonies from children and parents who were detained in Belgium or elsewhere, or from
 people who support them.
-"""),
-        "fr": ("Témoignages", """\
+""",
+        ),
+        "fr": (
+            "Témoignages",
+            """\
 Témoignages d’enfants et de parents qui ont été détenus en Belgique ou ailleurs, ou de
 personnes qui les soutiennent.
-"""),
-        "nl": ("Getuigenissen", """\
+""",
+        ),
+        "nl": (
+            "Getuigenissen",
+            """\
 Getuigenissen van kinderen en ouders die in België of elders opgesloten waren, of van mensen
 die hen steunen.
-"""),
+""",
+        ),
     },
     "more-info": {
-        "en": ("More info", "More information on child detention and why it must stop "
-                            "immediately."),
-        "fr": ("Plus d’infos", "Plus d’informations sur la détention d’enfants et sur les "
-                               "raisons pour lesquelles elle doit cesser immédiatement."),
-        "nl": ("Meer info", "Meer informatie over de opsluiting van kinderen en waarom die "
-                            "onmiddellijk moet stoppen."),
+        "en": (
+            "More info",
+            "More information on child detention and why it must stop immediately.",
+        ),
+        "fr": (
+            "Plus d’infos",
+            "Plus d’informations sur la détention d’enfants et sur les "
+            "raisons pour lesquelles elle doit cesser immédiatement.",
+        ),
+        "nl": (
+            "Meer info",
+            "Meer informatie over de opsluiting van kinderen en waarom die "
+            "onmiddellijk moet stoppen.",
+        ),
     },
 }
 
 PAGES["privacy"] = {
-    "en": ("Privacy", """\
+    "en": (
+        "Privacy",
+        """\
 ## What we keep
 
 - **About your organisation**, to publish it: its name, kind, city, province or region, website,
@@ -117,8 +154,11 @@ With the [link to manage your endorsement](manage) you can at any time see what 
 correct your organisation's details, withdraw the endorsement, and erase your personal data.
 For any other question, write to <{contact}>. You may also complain to the Belgian Data
 Protection Authority.
-"""),
-    "fr": ("Vie privée", """\
+""",
+    ),
+    "fr": (
+        "Vie privée",
+        """\
 ## Ce que nous conservons
 
 - **Sur votre organisation**, pour la publier : son nom, son type, sa commune, sa province ou
@@ -147,8 +187,11 @@ Avec le [lien de gestion de votre soutien](manage), vous pouvez à tout moment v
 nous conservons, corriger les données de votre organisation, retirer le soutien et effacer vos
 données personnelles. Pour toute autre question, écrivez à <{contact}>. Vous pouvez aussi
 introduire une plainte auprès de l’Autorité de protection des données.
-"""),
-    "nl": ("Privacy", """\
+""",
+    ),
+    "nl": (
+        "Privacy",
+        """\
 ## Wat we bewaren
 
 - **Over uw organisatie**, om ze te publiceren: naam, soort, gemeente, provincie of gewest,
@@ -176,84 +219,130 @@ Met de [link om uw steunbetuiging te beheren](manage) kunt u op elk moment zien 
 bewaren, de gegevens van uw organisatie verbeteren, de steunbetuiging intrekken en uw
 persoonsgegevens wissen. Voor andere vragen kunt u schrijven naar <{contact}>. U kunt ook een
 klacht indienen bij de Gegevensbeschermingsautoriteit.
-"""),
+""",
+    ),
 }
 
 # (key, language -> (question, Markdown answer or "" while the campaign writes it))
 FAQ: list[tuple[str, dict[str, tuple[str, str]]]] = [
-    ("why-detained", {
-        "en": ("Why does the government lock up children and their families?", """\
+    (
+        "why-detained",
+        {
+            "en": (
+                "Why does the government lock up children and their families?",
+                """\
 The Immigration Office puts families behind bars because these families don't have a residence
 permit in Belgium. They have received an order to leave the country, sometimes more than one,
 and some of these families still decide to stay in Belgium. Their children go to school, and
 their parents often work. The Belgian government feels that the only way to make these families
 leave the country is by locking them up and forcing them to depart. Each family's individual
 situation, their integration in Belgium, and their reintegration possibilities in their home
-country are not taken into account."""),
-        "fr": ("Pourquoi le gouvernement enferme-t-il des enfants et leur famille ?", """\
+country are not taken into account.""",
+            ),
+            "fr": (
+                "Pourquoi le gouvernement enferme-t-il des enfants et leur famille ?",
+                """\
 L’Office des étrangers enferme des familles parce qu’elles n’ont pas de titre de séjour en
 Belgique. Elles ont reçu un ordre de quitter le territoire, parfois plusieurs, et certaines
 décident malgré tout de rester en Belgique. Leurs enfants vont à l’école et les parents
 travaillent souvent. Le gouvernement belge estime que le seul moyen de faire partir ces familles
 est de les enfermer pour les forcer au départ. La situation individuelle de chaque famille, son
 intégration en Belgique et ses possibilités de réintégration dans le pays d’origine ne sont pas
-prises en compte."""),
-        "nl": ("Waarom sluit de regering kinderen en hun gezinnen op?", """\
+prises en compte.""",
+            ),
+            "nl": (
+                "Waarom sluit de regering kinderen en hun gezinnen op?",
+                """\
 De Dienst Vreemdelingenzaken sluit gezinnen op omdat ze geen verblijfsvergunning hebben in
 België. Ze kregen een bevel om het grondgebied te verlaten, soms meer dan één, en sommige
 gezinnen besluiten toch in België te blijven. Hun kinderen gaan naar school en de ouders werken
 vaak. De Belgische regering vindt dat de enige manier om deze gezinnen te laten vertrekken is
 hen op te sluiten en tot vertrek te dwingen. Met de individuele situatie van elk gezin, hun
 integratie in België en hun mogelijkheden om zich opnieuw te integreren in hun land van
-herkomst wordt geen rekening gehouden."""),
-    }),
-    ("is-it-legal", {
-        "en": ("Is it legal to detain children for migratory purposes?", ""),
-        "fr": ("Est-il légal de détenir des enfants à des fins migratoires ?", ""),
-        "nl": ("Is het wettelijk toegestaan kinderen op te sluiten om migratieredenen?", ""),
-    }),
-    ("child-rights", {
-        "en": ("Does detention violate children's rights?", ""),
-        "fr": ("La détention viole-t-elle les droits de l’enfant ?", ""),
-        "nl": ("Schendt opsluiting de rechten van het kind?", ""),
-    }),
-    ("where", {
-        "en": ("Where and in what conditions are these children locked up?", ""),
-        "fr": ("Où et dans quelles conditions ces enfants sont-ils enfermés ?", ""),
-        "nl": ("Waar en in welke omstandigheden worden deze kinderen opgesloten?", ""),
-    }),
-    ("how-long", {
-        "en": ("For how long can they be locked up?", ""),
-        "fr": ("Combien de temps peuvent-ils être enfermés ?", ""),
-        "nl": ("Hoelang kunnen ze opgesloten worden?", ""),
-    }),
-    ("impact", {
-        "en": ("What impact does detention have on children?", """\
+herkomst wordt geen rekening gehouden.""",
+            ),
+        },
+    ),
+    (
+        "is-it-legal",
+        {
+            "en": ("Is it legal to detain children for migratory purposes?", ""),
+            "fr": ("Est-il légal de détenir des enfants à des fins migratoires ?", ""),
+            "nl": ("Is het wettelijk toegestaan kinderen op te sluiten om migratieredenen?", ""),
+        },
+    ),
+    (
+        "child-rights",
+        {
+            "en": ("Does detention violate children's rights?", ""),
+            "fr": ("La détention viole-t-elle les droits de l’enfant ?", ""),
+            "nl": ("Schendt opsluiting de rechten van het kind?", ""),
+        },
+    ),
+    (
+        "where",
+        {
+            "en": ("Where and in what conditions are these children locked up?", ""),
+            "fr": ("Où et dans quelles conditions ces enfants sont-ils enfermés ?", ""),
+            "nl": ("Waar en in welke omstandigheden worden deze kinderen opgesloten?", ""),
+        },
+    ),
+    (
+        "how-long",
+        {
+            "en": ("For how long can they be locked up?", ""),
+            "fr": ("Combien de temps peuvent-ils être enfermés ?", ""),
+            "nl": ("Hoelang kunnen ze opgesloten worden?", ""),
+        },
+    ),
+    (
+        "impact",
+        {
+            "en": (
+                "What impact does detention have on children?",
+                """\
 Research has shown that detention has a deep and harmful impact on the health, development and
 well-being of children, even if the detention is of a short period and if it happens in
-relatively "humane" conditions."""),
-        "fr": ("Quel est l’impact de la détention sur les enfants ?", """\
+relatively "humane" conditions.""",
+            ),
+            "fr": (
+                "Quel est l’impact de la détention sur les enfants ?",
+                """\
 La recherche a montré que la détention a un impact profond et néfaste sur la santé, le
 développement et le bien-être des enfants, même lorsqu’elle est de courte durée et qu’elle a
-lieu dans des conditions relativement « humaines »."""),
-        "nl": ("Welke impact heeft opsluiting op kinderen?", """\
+lieu dans des conditions relativement « humaines ».""",
+            ),
+            "nl": (
+                "Welke impact heeft opsluiting op kinderen?",
+                """\
 Onderzoek heeft aangetoond dat opsluiting een diepe en schadelijke impact heeft op de
 gezondheid, de ontwikkeling en het welzijn van kinderen, zelfs als die maar kort duurt en in
-relatief “humane” omstandigheden gebeurt."""),
-    }),
-    ("responsible", {
-        "en": ("Who is responsible for these children being locked up?", ""),
-        "fr": ("Qui est responsable de l’enfermement de ces enfants ?", ""),
-        "nl": ("Wie is verantwoordelijk voor de opsluiting van deze kinderen?", ""),
-    }),
-    ("alternatives", {
-        "en": ("Are there alternatives to detention?", ""),
-        "fr": ("Existe-t-il des alternatives à la détention ?", ""),
-        "nl": ("Zijn er alternatieven voor opsluiting?", ""),
-    }),
-    ("how-to-help", {
-        "en": ("What can I do to help these children?", ""),
-        "fr": ("Que puis-je faire pour aider ces enfants ?", ""),
-        "nl": ("Wat kan ik doen om deze kinderen te helpen?", ""),
-    }),
+relatief “humane” omstandigheden gebeurt.""",
+            ),
+        },
+    ),
+    (
+        "responsible",
+        {
+            "en": ("Who is responsible for these children being locked up?", ""),
+            "fr": ("Qui est responsable de l’enfermement de ces enfants ?", ""),
+            "nl": ("Wie is verantwoordelijk voor de opsluiting van deze kinderen?", ""),
+        },
+    ),
+    (
+        "alternatives",
+        {
+            "en": ("Are there alternatives to detention?", ""),
+            "fr": ("Existe-t-il des alternatives à la détention ?", ""),
+            "nl": ("Zijn er alternatieven voor opsluiting?", ""),
+        },
+    ),
+    (
+        "how-to-help",
+        {
+            "en": ("What can I do to help these children?", ""),
+            "fr": ("Que puis-je faire pour aider ces enfants ?", ""),
+            "nl": ("Wat kan ik doen om deze kinderen te helpen?", ""),
+        },
+    ),
 ]

@@ -41,8 +41,11 @@ class Place:
         return cls(entry.category, entry.region, initial(entry.normalized_name))
 
     def tally_keys(self) -> set[tuple[str, str]]:
-        return {(Facet.CATEGORY, self.category.value), (Facet.REGION, self.region.value),
-                (Facet.INITIAL, self.initial)}
+        return {
+            (Facet.CATEGORY, self.category.value),
+            (Facet.REGION, self.region.value),
+            (Facet.INITIAL, self.initial),
+        }
 
 
 @dataclass(frozen=True)
@@ -94,8 +97,11 @@ def read() -> CountSnapshot:
 
 
 def _read() -> CountSnapshot:
-    rows = db.session.execute(select(PublicTally.facet, PublicTally.key,
-                                     PublicTally.organisations, PublicTally.updated_at)).all()
+    rows = db.session.execute(
+        select(
+            PublicTally.facet, PublicTally.key, PublicTally.organisations, PublicTally.updated_at
+        )
+    ).all()
     by_category = {category.value: 0 for category in Category}
     by_region = {region: 0 for region in Region}
     by_initial: dict[str, int] = {}
@@ -108,8 +114,7 @@ def _read() -> CountSnapshot:
             by_region[Region(key)] = organisations
         elif facet == Facet.INITIAL and organisations > 0:
             by_initial[key] = organisations
-    return CountSnapshot(sum(by_category.values()), by_category, updated_at, by_region,
-                         by_initial)
+    return CountSnapshot(sum(by_category.values()), by_category, updated_at, by_region, by_initial)
 
 
 def recount() -> CountSnapshot:
@@ -127,17 +132,21 @@ def recount() -> CountSnapshot:
             tallies[key] = tallies.get(key, 0) + number
     db.session.execute(delete(PublicTally))
     now = utcnow()
-    db.session.add_all(PublicTally(facet=facet, key=key, organisations=number, updated_at=now)
-                       for (facet, key), number in tallies.items())
+    db.session.add_all(
+        PublicTally(facet=facet, key=key, organisations=number, updated_at=now)
+        for (facet, key), number in tallies.items()
+    )
     db.session.flush()
     db.session.info[_CHANGED] = True
     return _read()
 
 
 def _every_key() -> list[tuple[str, str]]:
-    return ([(Facet.CATEGORY, c.value) for c in Category]
-            + [(Facet.REGION, r.value) for r in Region]
-            + [(Facet.INITIAL, letter) for letter in (*LETTERS, OTHER_LETTER)])
+    return (
+        [(Facet.CATEGORY, c.value) for c in Category]
+        + [(Facet.REGION, r.value) for r in Region]
+        + [(Facet.INITIAL, letter) for letter in (*LETTERS, OTHER_LETTER)]
+    )
 
 
 # The per-worker cache lives on the app, and is forgotten when a transaction that changed

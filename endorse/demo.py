@@ -23,20 +23,28 @@ SUPPORTERS: list[tuple[str, Category, str, Region, str]] = [
     ("École fondamentale du Centre", Category.EDUCATION, "Namur", Region.NAMUR, "fr"),
     ("Pediatric Care Network Belgium", Category.HEALTH, "Leuven", Region.FLEMISH_BRABANT, "en"),
     ("Maison médicale des Marolles", Category.HEALTH, "Bruxelles", Region.BRUSSELS, "fr"),
-    ("Advocatencollectief Vreemdelingenrecht", Category.LEGAL, "Brugge", Region.WEST_FLANDERS,
-     "nl"),
+    (
+        "Advocatencollectief Vreemdelingenrecht",
+        Category.LEGAL,
+        "Brugge",
+        Region.WEST_FLANDERS,
+        "nl",
+    ),
     ("Barreau solidaire du Hainaut", Category.LEGAL, "Mons", Region.HAINAUT, "fr"),
     ("Protestantse Kerk Mechelen", Category.FAITH, "Mechelen", Region.ANTWERP, "nl"),
     ("Communauté Saint-Martin", Category.FAITH, "Arlon", Region.LUXEMBOURG, "fr"),
     ("Vakbond Onderwijs Limburg", Category.UNION, "Genk", Region.LIMBURG, "nl"),
     ("Syndicat des travailleurs sociaux", Category.UNION, "Charleroi", Region.HAINAUT, "fr"),
     ("Gemeente Zonnebeke", Category.LOCAL_AUTHORITY, "Zonnebeke", Region.WEST_FLANDERS, "nl"),
-    ("Commune de Rixensart", Category.LOCAL_AUTHORITY, "Rixensart", Region.WALLOON_BRABANT,
-     "fr"),
-    ("Centre for Migration and Childhood Studies", Category.RESEARCH, "Brussels",
-     Region.BRUSSELS, "en"),
-    ("Onderzoeksgroep Kind en Samenleving", Category.RESEARCH, "Gent", Region.EAST_FLANDERS,
-     "nl"),
+    ("Commune de Rixensart", Category.LOCAL_AUTHORITY, "Rixensart", Region.WALLOON_BRABANT, "fr"),
+    (
+        "Centre for Migration and Childhood Studies",
+        Category.RESEARCH,
+        "Brussels",
+        Region.BRUSSELS,
+        "en",
+    ),
+    ("Onderzoeksgroep Kind en Samenleving", Category.RESEARCH, "Gent", Region.EAST_FLANDERS, "nl"),
     ("Boekhandel Het Open Boek", Category.COMPANY, "Leuven", Region.FLEMISH_BRABANT, "nl"),
     ("Coopérative Le Pain Partagé", Category.COMPANY, "Wavre", Region.WALLOON_BRABANT, "fr"),
     ("Scouts et Guides de Namur", Category.YOUTH, "Namur", Region.NAMUR, "fr"),
@@ -52,10 +60,14 @@ def load_supporters() -> int:
         return 0
     for index, (name, category, city, region, language) in enumerate(SUPPORTERS):
         submission = operations.Submission(
-            name=name, category=category, city=city, region=region,
+            name=name,
+            category=category,
+            city=city,
+            region=region,
             contact_name=f"Demo contact {index + 1}",
             contact_email=f"contact{index + 1}@demo.example.org",
-            language=language, consent_publish=True,
+            language=language,
+            consent_publish=True,
         )
         operations.add_published(submission, operations.SYSTEM, "demo content")
     return len(SUPPORTERS)

@@ -9,21 +9,32 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 MESSAGES = {
-    400: (_l("Bad request"), _l("We could not understand what your browser sent. "
-                                "Please go back and try again.")),
+    400: (
+        _l("Bad request"),
+        _l("We could not understand what your browser sent. Please go back and try again."),
+    ),
     403: (_l("Forbidden"), _l("You are not allowed to see this page.")),
     404: (_l("Page not found"), _l("There is no page at this address. It may have moved.")),
     405: (_l("Method not allowed"), _l("This page cannot be used that way.")),
     410: (_l("Gone"), _l("This page is no longer available.")),
     413: (_l("Too much data"), _l("What you sent is too large. Please send less and try again.")),
     429: (_l("Too many requests"), _l("Please wait a moment and try again.")),
-    500: (_l("Something went wrong"), _l("An error on our side stopped this page. "
-                                         "Nothing you entered was saved; please try again later.")),
-    503: (_l("Temporarily unavailable"), _l("The site is briefly unavailable. "
-                                            "Please try again in a few minutes.")),
+    500: (
+        _l("Something went wrong"),
+        _l(
+            "An error on our side stopped this page. "
+            "Nothing you entered was saved; please try again later."
+        ),
+    ),
+    503: (
+        _l("Temporarily unavailable"),
+        _l("The site is briefly unavailable. Please try again in a few minutes."),
+    ),
 }
-CSRF_MESSAGE = _l("This form has expired or did not come from this site. "
-                  "Please reload the page and send it again.")
+CSRF_MESSAGE = _l(
+    "This form has expired or did not come from this site. "
+    "Please reload the page and send it again."
+)
 
 
 def render_error(code: int, message: str | None = None) -> Response:

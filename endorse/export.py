@@ -9,9 +9,24 @@ from collections.abc import Iterable, Iterator, Sequence
 from .models import Endorsement
 
 COLUMNS = (
-    "id", "state", "name", "category", "region", "city", "website", "statement",
-    "contact_name", "contact_email", "contact_role", "language", "news_opt_in",
-    "duplicate_of_id", "created_at", "verified_at", "approved_at", "rejection_reason",
+    "id",
+    "state",
+    "name",
+    "category",
+    "region",
+    "city",
+    "website",
+    "statement",
+    "contact_name",
+    "contact_email",
+    "contact_role",
+    "language",
+    "news_opt_in",
+    "duplicate_of_id",
+    "created_at",
+    "verified_at",
+    "approved_at",
+    "rejection_reason",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -24,8 +39,9 @@ def safe_cell(value: object) -> str:
     return f"'{text}" if text.startswith(_FORMULA_START) else text
 
 
-def csv_stream(columns: Sequence[str], records: Iterable[Sequence[object]],
-               chunk: int = 64 * 1024) -> Iterator[str]:
+def csv_stream(
+    columns: Sequence[str], records: Iterable[Sequence[object]], chunk: int = 64 * 1024
+) -> Iterator[str]:
     """A CSV in pieces of about ``chunk`` characters: a BOM so spreadsheet tools read UTF-8,
     the header, then every record with formula-safe cells."""
     buffer = io.StringIO()
@@ -48,5 +64,6 @@ def csv_stream(columns: Sequence[str], records: Iterable[Sequence[object]],
 
 def rows(entries: Iterable[Endorsement]) -> Iterator[str]:
     """Endorsements for staff, every column including contact data."""
-    return csv_stream(COLUMNS, ([getattr(entry, column) for column in COLUMNS]
-                                for entry in entries))
+    return csv_stream(
+        COLUMNS, ([getattr(entry, column) for column in COLUMNS] for entry in entries)
+    )

@@ -26,8 +26,17 @@ from .urls import external_url
 
 bp = Blueprint("feeds", __name__)
 
-CSV_COLUMNS = ("id", "name", "category", "region", "area", "city", "website", "statement",
-               "approved_at")
+CSV_COLUMNS = (
+    "id",
+    "name",
+    "category",
+    "region",
+    "area",
+    "city",
+    "website",
+    "statement",
+    "approved_at",
+)
 CSV_CHUNK = 16 * 1024  # characters gathered before a piece of the CSV is sent
 CSV_BATCH = 500  # rows fetched from the database at a time
 FEED_SIZE = 50
@@ -77,8 +86,9 @@ def _csv_lines() -> Iterator[str]:
 @bp.get("/robots.txt")
 def robots() -> ResponseReturnValue:
     """Crawl everything public; the console is of no use to a search engine."""
-    text = (f"User-agent: *\nDisallow: {PRIVATE_PREFIX}\n\n"
-            f"Sitemap: {external_url('feeds.sitemap')}\n")
+    text = (
+        f"User-agent: *\nDisallow: {PRIVATE_PREFIX}\n\nSitemap: {external_url('feeds.sitemap')}\n"
+    )
     return _public_cache(Response(text, mimetype="text/plain"), DISCOVERY_MAX_AGE)
 
 
@@ -147,8 +157,7 @@ def feed() -> ResponseReturnValue:
     updated = max(published) if published else counts.read().updated_at
 
     root = ET.Element("feed", {"xmlns": ATOM_NS, XML_LANG: lang})
-    ET.SubElement(root, "title").text = _("Newest supporters of “%(position)s”",
-                                          position=position)
+    ET.SubElement(root, "title").text = _("Newest supporters of “%(position)s”", position=position)
     ET.SubElement(root, "id").text = feed_url
     ET.SubElement(root, "updated").text = _timestamp(updated)
     ET.SubElement(root, "link", rel="self", type="application/atom+xml", href=feed_url)
@@ -163,11 +172,12 @@ def feed() -> ResponseReturnValue:
         ET.SubElement(item, "title").text = entry.name
         ET.SubElement(item, "id").text = (
             f"tag:{host},{entry.approved_at:%Y-%m-%d}:supporter-{entry.id}"
-            if entry.approved_at else link)
+            if entry.approved_at
+            else link
+        )
         ET.SubElement(item, "updated").text = _timestamp(entry.approved_at or updated)
         ET.SubElement(item, "link", rel="alternate", type="text/html", href=link)
-        ET.SubElement(item, "category", term=entry.category.value,
-                      label=str(entry.category.label))
+        ET.SubElement(item, "category", term=entry.category.value, label=str(entry.category.label))
         ET.SubElement(item, "summary").text = f"{entry.category.label} · {entry.city}"
         if entry.statement:
             ET.SubElement(item, "content", type="text").text = entry.statement

@@ -61,5 +61,8 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _languages() -> dict[str, Any]:
-        return {"languages": LANGUAGES, "language_names": LANGUAGE_NAMES,
-                "lang": current_language()}
+        return {
+            "languages": LANGUAGES,
+            "language_names": LANGUAGE_NAMES,
+            "lang": current_language(),
+        }

@@ -40,12 +40,18 @@ def process(data: bytes) -> ProcessedLogo:
                     raise BadImage("the image is too large")
                 image.load()
                 picture = image.convert("RGBA")
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError,
-            Image.DecompressionBombWarning) as exc:
+    except (
+        UnidentifiedImageError,
+        OSError,
+        ValueError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ) as exc:
         raise BadImage("not a PNG, JPEG or WebP image") from exc
     picture.thumbnail((MAX_SIDE, MAX_SIDE))
     out = io.BytesIO()
     picture.save(out, format="WEBP", quality=85, method=4)
     content = out.getvalue()
-    return ProcessedLogo(content, picture.width, picture.height,
-                         hashlib.sha256(content).hexdigest())
+    return ProcessedLogo(
+        content, picture.width, picture.height, hashlib.sha256(content).hexdigest()
+    )

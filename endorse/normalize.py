@@ -6,11 +6,38 @@ import re
 import unicodedata
 
 # Legal forms in Belgium, its neighbours and English, as they stand before or after a name.
-LEGAL_FORMS = frozenset({
-    "asbl", "aisbl", "vzw", "ivzw", "ngo", "ong", "vog", "ev",
-    "sa", "nv", "srl", "sprl", "bv", "bvba", "sc", "scrl", "cv", "cvba", "vof", "snc",
-    "ltd", "inc", "llc", "plc", "gmbh", "ag", "sas", "sarl",
-})
+LEGAL_FORMS = frozenset(
+    {
+        "asbl",
+        "aisbl",
+        "vzw",
+        "ivzw",
+        "ngo",
+        "ong",
+        "vog",
+        "ev",
+        "sa",
+        "nv",
+        "srl",
+        "sprl",
+        "bv",
+        "bvba",
+        "sc",
+        "scrl",
+        "cv",
+        "cvba",
+        "vof",
+        "snc",
+        "ltd",
+        "inc",
+        "llc",
+        "plc",
+        "gmbh",
+        "ag",
+        "sas",
+        "sarl",
+    }
+)
 
 _DOTS = re.compile(r"(?<=\w)\.(?=\w)|(?<=\w)\.$|(?<=\w)\.(?=\s)")
 _NOT_WORD = re.compile(r"[^\w]+")

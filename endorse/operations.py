@@ -96,12 +96,23 @@ def _create(submission: Submission, normalized: str) -> OutboxMessage | None:
     entry = _new_entry(submission, normalized)
     if submission.logo is not None:
         logo = submission.logo
-        db.session.add(Logo(endorsement_id=entry.id, content_type=logo.content_type,
-                            content=logo.content, width=logo.width, height=logo.height,
-                            sha256=logo.sha256))
+        db.session.add(
+            Logo(
+                endorsement_id=entry.id,
+                content_type=logo.content_type,
+                content=logo.content,
+                width=logo.width,
+                height=logo.height,
+                sha256=logo.sha256,
+            )
+        )
     # A new entry has had no mail yet: nothing to cap, nothing to count.
-    mail = enqueue(submission.contact_email, MailKind.CONFIRM, messages.confirmation(entry),
-                   endorsement_id=entry.id)
+    mail = enqueue(
+        submission.contact_email,
+        MailKind.CONFIRM,
+        messages.confirmation(entry),
+        endorsement_id=entry.id,
+    )
     # Last, so the audit trail's lock is held only for the append and the commit.
     _audit(entry, SIGNER, "signed", None, State.UNVERIFIED)
     return mail
@@ -163,8 +174,9 @@ def resend_confirmation(email: str) -> None:
             .order_by(Endorsement.id)
             .with_for_update()
         ).all()
-        mails = [enqueue_for(entry, MailKind.CONFIRM, messages.confirmation(entry))
-                 for entry in entries]
+        mails = [
+            enqueue_for(entry, MailKind.CONFIRM, messages.confirmation(entry)) for entry in entries
+        ]
         ids = [mail_id for mail in mails if (mail_id := _flushed_id(mail))]
     deliver_after_response(ids)
 
@@ -184,9 +196,7 @@ def confirm(token: str) -> int:
 
 
 def _confirmable(token: str, *, for_update: bool) -> Endorsement:
-    endorsement_id, nonce = read_token(
-        Purpose.CONFIRM, token, current_app.config["VERIFY_MAX_AGE"]
-    )
+    endorsement_id, nonce = read_token(Purpose.CONFIRM, token, current_app.config["VERIFY_MAX_AGE"])
     entry = db.session.get(Endorsement, endorsement_id, with_for_update=for_update)
     if entry is None or entry.state != State.UNVERIFIED:
         raise TokenUsed()
@@ -213,8 +223,9 @@ def reject(
     False when it was already rejected.
     """
     reason = f"{code.value}: {note}" if note else code.value
-    return _decide(endorsement_id, State.REJECTED, actor, reason,
-                   mail=(code, note) if notify else None)
+    return _decide(
+        endorsement_id, State.REJECTED, actor, reason, mail=(code, note) if notify else None
+    )
 
 
 def hide(endorsement_id: int, actor: Actor, reason: str | None = None) -> bool:
@@ -278,15 +289,17 @@ class PublicFields:
 EDITABLE = ("name", "category", "city", "region", "website", "statement")
 
 
-def edit(endorsement_id: int, actor: Actor, fields: PublicFields,
-         reason: str | None = None) -> dict[str, list[str | None]]:
+def edit(
+    endorsement_id: int, actor: Actor, fields: PublicFields, reason: str | None = None
+) -> dict[str, list[str | None]]:
     """Correct the public fields, recording each change as before/after. Returns the changes."""
     with write_transaction():
         return _apply_edit(_locked(endorsement_id), actor, fields, reason)
 
 
-def _apply_edit(entry: Endorsement, actor: Actor, fields: PublicFields,
-                reason: str | None) -> dict[str, list[str | None]]:
+def _apply_edit(
+    entry: Endorsement, actor: Actor, fields: PublicFields, reason: str | None
+) -> dict[str, list[str | None]]:
     if entry.state == State.WITHDRAWN:
         raise IllegalTransition(entry.state, entry.state)
     counted_at = counts.place_if_public(entry)
@@ -301,8 +314,7 @@ def _apply_edit(entry: Endorsement, actor: Actor, fields: PublicFields,
     if "name" in changes:
         entry.normalized_name = normalize_name(entry.name)
     _republish(counted_at, entry)
-    audit.record(actor, "edit", endorsement_id=entry.id, reason=reason,
-                 data={"changes": changes})
+    audit.record(actor, "edit", endorsement_id=entry.id, reason=reason, data={"changes": changes})
     return changes
 
 
@@ -313,8 +325,10 @@ def request_manage_links(email: str) -> None:
     """Mail a manage link for every endorsement signed with ``email``; silent otherwise."""
     with write_transaction():
         entries = db.session.scalars(
-            select(Endorsement).where(Endorsement.contact_email == email)
-            .order_by(Endorsement.id).with_for_update()
+            select(Endorsement)
+            .where(Endorsement.contact_email == email)
+            .order_by(Endorsement.id)
+            .with_for_update()
         ).all()
         mails = [enqueue_for(entry, MailKind.MANAGE, messages.manage(entry)) for entry in entries]
         ids = [mail_id for mail in mails if (mail_id := _flushed_id(mail))]
@@ -323,11 +337,9 @@ def request_manage_links(email: str) -> None:
 
 def check_manage(token: str, *, for_update: bool = False) -> Endorsement:
     """The endorsement a manage link opens; raises a token error otherwise."""
-    endorsement_id, nonce = read_token(Purpose.MANAGE, token,
-                                       current_app.config["MANAGE_MAX_AGE"])
+    endorsement_id, nonce = read_token(Purpose.MANAGE, token, current_app.config["MANAGE_MAX_AGE"])
     entry = db.session.get(Endorsement, endorsement_id, with_for_update=for_update)
-    if entry is None or entry.contact_email is None or not nonce_matches(
-            entry.token_nonce, nonce):
+    if entry is None or entry.contact_email is None or not nonce_matches(entry.token_nonce, nonce):
         raise TokenUsed()
     return entry
 
@@ -362,7 +374,8 @@ def _erase(entry: Endorsement, actor: Actor, reason: str) -> None:
     entry.news_opt_in = False
     entry.token_nonce = new_nonce()  # every link sent to the old address stops working
     db.session.execute(
-        update(OutboxMessage).where(OutboxMessage.endorsement_id == entry.id)
+        update(OutboxMessage)
+        .where(OutboxMessage.endorsement_id == entry.id)
         .values(recipient="", subject="", body_text="", body_html="")
     )
     audit.record(actor, "erase", endorsement_id=entry.id, reason=reason)
@@ -379,28 +392,41 @@ def purge(unverified_days: int, closed_days: int) -> PurgeReport:
     now = utcnow()
     with write_transaction():
         stale = db.session.scalars(
-            select(Endorsement).where(
+            select(Endorsement)
+            .where(
                 Endorsement.state == State.UNVERIFIED,
                 Endorsement.created_at < now - timedelta(days=unverified_days),
-            ).with_for_update()
+            )
+            .with_for_update()
         ).all()
         for entry in stale:
-            audit.record(SYSTEM, "purge", endorsement_id=entry.id, source=entry.state,
-                         reason=f"unconfirmed for {unverified_days} days")
-            db.session.execute(delete(OutboxMessage)
-                               .where(OutboxMessage.endorsement_id == entry.id))
-            db.session.execute(update(Endorsement).where(Endorsement.duplicate_of_id == entry.id)
-                               .values(duplicate_of_id=None))
+            audit.record(
+                SYSTEM,
+                "purge",
+                endorsement_id=entry.id,
+                source=entry.state,
+                reason=f"unconfirmed for {unverified_days} days",
+            )
+            db.session.execute(
+                delete(OutboxMessage).where(OutboxMessage.endorsement_id == entry.id)
+            )
+            db.session.execute(
+                update(Endorsement)
+                .where(Endorsement.duplicate_of_id == entry.id)
+                .values(duplicate_of_id=None)
+            )
             db.session.delete(entry)
         cutoff = now - timedelta(days=closed_days)
         closed = db.session.scalars(
-            select(Endorsement).where(
+            select(Endorsement)
+            .where(
                 Endorsement.contact_email.is_not(None),
                 or_(
                     (Endorsement.state == State.REJECTED) & (Endorsement.rejected_at < cutoff),
                     (Endorsement.state == State.WITHDRAWN) & (Endorsement.withdrawn_at < cutoff),
                 ),
-            ).with_for_update()
+            )
+            .with_for_update()
         ).all()
         for entry in closed:
             _erase(entry, SYSTEM, f"closed for {closed_days} days")
@@ -439,9 +465,9 @@ def _audit(
     target: State | None,
     reason: str | None = None,
 ) -> None:
-    audit.record(actor, action, endorsement_id=entry.id, source=source, target=target,
-                 reason=reason)
-
+    audit.record(
+        actor, action, endorsement_id=entry.id, source=source, target=target, reason=reason
+    )
 
 
 def add_published(submission: Submission, actor: Actor, reason: str) -> int:

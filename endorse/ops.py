@@ -16,8 +16,13 @@ from .extensions import db
 
 log = logging.getLogger(__name__)
 SECRET_KEYS = ("SECRET_KEY", "SECRET_KEY_FALLBACKS")
-URL_KEYS = ("DATABASE_URL", "SQLALCHEMY_DATABASE_URI", "MAIL_URL", "RATELIMIT_STORAGE_URL",
-            "RATELIMIT_STORAGE_URI")
+URL_KEYS = (
+    "DATABASE_URL",
+    "SQLALCHEMY_DATABASE_URI",
+    "MAIL_URL",
+    "RATELIMIT_STORAGE_URL",
+    "RATELIMIT_STORAGE_URI",
+)
 _PASSWORD_IN_URL = re.compile(r"(?<=://)([^:/@]*):([^@]*)@")
 
 

@@ -61,9 +61,14 @@ class PublicEntry:
 
     def as_dict(self) -> dict[str, object]:
         return {
-            "id": self.id, "name": self.name, "category": self.category.value,
-            "city": self.city, "region": self.region.value, "area": self.region.area.value,
-            "website": self.website, "statement": self.statement,
+            "id": self.id,
+            "name": self.name,
+            "category": self.category.value,
+            "city": self.city,
+            "region": self.region.value,
+            "area": self.region.area.value,
+            "website": self.website,
+            "statement": self.statement,
             "approved_at": self.approved_at.isoformat() if self.approved_at else None,
             "logo": self.has_logo,
         }
@@ -84,8 +89,13 @@ class SupporterQuery:
 
     def filters(self) -> dict[str, str]:
         """The filters as query-string values, without the page position."""
-        values = {"q": self.text, "category": self.category, "region": self.region,
-                  "area": self.area, "letter": self.letter}
+        values = {
+            "q": self.text,
+            "category": self.category,
+            "region": self.region,
+            "area": self.area,
+            "letter": self.letter,
+        }
         return {k: str(v) for k, v in values.items() if v}
 
 
@@ -132,8 +142,10 @@ def _sort_key(entry_id: int | None) -> tuple[str, int] | None:
     if entry_id is None:
         return None
     name = db.session.scalar(
-        select(Endorsement.normalized_name).where(Endorsement.id == entry_id,
-                                                  Endorsement.state.in_(PUBLIC_STATES)))
+        select(Endorsement.normalized_name).where(
+            Endorsement.id == entry_id, Endorsement.state.in_(PUBLIC_STATES)
+        )
+    )
     return (name, entry_id) if name is not None else None
 
 
@@ -151,7 +163,8 @@ def supporters(wanted: SupporterQuery) -> SupporterPage:
     backwards = before is not None
     if before is not None:
         ids = ids.where(key < tuple_(*before)).order_by(
-            matches.c.normalized_name.desc(), matches.c.id.desc())
+            matches.c.normalized_name.desc(), matches.c.id.desc()
+        )
     else:
         if after is not None:
             ids = ids.where(key > tuple_(*after))
@@ -178,10 +191,12 @@ def supporters(wanted: SupporterQuery) -> SupporterPage:
     if total is None:
         total = db.session.scalar(select(func.count()).select_from(matches)) or 0
     return SupporterPage(
-        entries, total,
+        entries,
+        total,
         next_after=entries[-1].id if entries and more_after else None,
         previous_before=entries[0].id if entries and more_before else None,
-        tallies=tallies, letters=frozenset(tallies.by_initial),
+        tallies=tallies,
+        letters=frozenset(tallies.by_initial),
     )
 
 
@@ -199,10 +214,12 @@ def _matches(wanted: SupporterQuery) -> Subquery | CTE:
     """
     if wanted.text:
         source = select(SearchName.endorsement_id.label("id"), SearchName.normalized_name).where(
-            *_conditions(wanted, SearchName))
+            *_conditions(wanted, SearchName)
+        )
         return source.cte("matches").prefix_with("MATERIALIZED", dialect="postgresql")
-    return _filtered(select(Endorsement.id, Endorsement.normalized_name), wanted
-                     ).subquery("matches")
+    return _filtered(select(Endorsement.id, Endorsement.normalized_name), wanted).subquery(
+        "matches"
+    )
 
 
 def _counted_here(wanted: SupporterQuery, matches: Subquery | CTE) -> list[ColumnElement[int]]:
@@ -218,8 +235,9 @@ def _has_logo(entry_id: ColumnElement[int]) -> ColumnElement[bool]:
 
 def _tallied_total(wanted: SupporterQuery, tallies: counts.CountSnapshot) -> int | None:
     """The total when the tallies hold it (no filter, or a single one); None to count."""
-    filters = [name for name in ("text", "category", "region", "area", "letter")
-               if getattr(wanted, name)]
+    filters = [
+        name for name in ("text", "category", "region", "area", "letter") if getattr(wanted, name)
+    ]
     if not filters:
         return tallies.organisations
     if len(filters) > 1:
@@ -239,15 +257,19 @@ def newest(limit: int = 6) -> list[PublicEntry]:
     rows = db.session.execute(
         select(*_PUBLIC_COLUMNS, _has_logo(Endorsement.id))
         .where(Endorsement.state.in_(PUBLIC_STATES))
-        .order_by(Endorsement.approved_at.desc(), Endorsement.id.desc()).limit(limit)
+        .order_by(Endorsement.approved_at.desc(), Endorsement.id.desc())
+        .limit(limit)
     ).all()
     return [PublicEntry(*row) for row in rows]
 
 
 def all_public() -> Select:  # type: ignore[type-arg]
     """Every public entry in alphabetical order, for exports (stream it)."""
-    return (select(*_PUBLIC_COLUMNS).where(Endorsement.state.in_(PUBLIC_STATES))
-            .order_by(Endorsement.normalized_name, Endorsement.id))
+    return (
+        select(*_PUBLIC_COLUMNS)
+        .where(Endorsement.state.in_(PUBLIC_STATES))
+        .order_by(Endorsement.normalized_name, Endorsement.id)
+    )
 
 
 def by_area(regions: dict[Region, int]) -> dict[Area, int]:
@@ -261,8 +283,10 @@ def by_area(regions: dict[Region, int]) -> dict[Area, int]:
 def public_logo(endorsement_id: int) -> Logo | None:
     """A logo, only while its endorsement is public."""
     return db.session.scalar(
-        select(Logo).where(Logo.endorsement_id == endorsement_id,
-                           exists(_public().where(Endorsement.id == Logo.endorsement_id)))
+        select(Logo).where(
+            Logo.endorsement_id == endorsement_id,
+            exists(_public().where(Endorsement.id == Logo.endorsement_id)),
+        )
     )
 
 
@@ -304,7 +328,12 @@ def parse_query(args: Mapping[str, str], per_page: int) -> SupporterQuery:
     if size > MAX_PER_PAGE:
         raise BadQuery("per_page")
     return SupporterQuery(
-        text=text, category=choice("category", Category), region=choice("region", Region),
-        area=choice("area", Area), letter=letter, after=position("after"),
-        before=position("before"), per_page=size,
+        text=text,
+        category=choice("category", Category),
+        region=choice("region", Region),
+        area=choice("area", Area),
+        letter=letter,
+        after=position("after"),
+        before=position("before"),
+        per_page=size,
     )

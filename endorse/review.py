@@ -13,12 +13,37 @@ from .models import AuditEvent, Category, Endorsement, Region, State, User
 from .normalize import fold
 
 # Addresses anyone can open: a match between them says nothing about an organisation.
-WEBMAIL = frozenset({
-    "gmail.com", "googlemail.com", "hotmail.com", "hotmail.be", "hotmail.fr", "outlook.com",
-    "outlook.be", "live.com", "live.be", "msn.com", "yahoo.com", "yahoo.fr", "icloud.com",
-    "me.com", "proton.me", "protonmail.com", "skynet.be", "telenet.be", "scarlet.be", "gmx.com",
-    "gmx.net", "web.de", "aol.com", "mail.com", "orange.fr", "free.fr", "laposte.net",
-})
+WEBMAIL = frozenset(
+    {
+        "gmail.com",
+        "googlemail.com",
+        "hotmail.com",
+        "hotmail.be",
+        "hotmail.fr",
+        "outlook.com",
+        "outlook.be",
+        "live.com",
+        "live.be",
+        "msn.com",
+        "yahoo.com",
+        "yahoo.fr",
+        "icloud.com",
+        "me.com",
+        "proton.me",
+        "protonmail.com",
+        "skynet.be",
+        "telenet.be",
+        "scarlet.be",
+        "gmx.com",
+        "gmx.net",
+        "web.de",
+        "aol.com",
+        "mail.com",
+        "orange.fr",
+        "free.fr",
+        "laposte.net",
+    }
+)
 PER_PAGE = 50
 
 
@@ -41,36 +66,58 @@ class Hints:
 
     @property
     def any(self) -> bool:
-        return bool(self.same_name or self.same_email_domain or self.same_website
-                    or self.webmail or self.domain_mismatch)
+        return bool(
+            self.same_name
+            or self.same_email_domain
+            or self.same_website
+            or self.webmail
+            or self.domain_mismatch
+        )
 
 
 def hints(entry: Endorsement, limit: int = 5) -> Hints:
     """Reasons to look twice: possible duplicates, and an email that does not fit the website."""
     others = select(Endorsement).where(Endorsement.id != entry.id).order_by(Endorsement.id)
     found = Hints()
-    found.same_name = list(db.session.scalars(
-        others.where(Endorsement.normalized_name == entry.normalized_name).limit(limit)))
+    found.same_name = list(
+        db.session.scalars(
+            others.where(Endorsement.normalized_name == entry.normalized_name).limit(limit)
+        )
+    )
     mail_domain = email_domain(entry.contact_email)
     if mail_domain and mail_domain not in WEBMAIL:
-        found.same_email_domain = list(db.session.scalars(
-            others.where(Endorsement.contact_email.like(f"%@{mail_domain}")).limit(limit)))
+        found.same_email_domain = list(
+            db.session.scalars(
+                others.where(Endorsement.contact_email.like(f"%@{mail_domain}")).limit(limit)
+            )
+        )
     site = website_domain(entry.website)
     if site:
-        found.same_website = list(db.session.scalars(others.where(or_(
-            Endorsement.website.like(f"%://{site}%"), Endorsement.website.like(f"%://www.{site}%")
-        )).limit(limit)))
+        found.same_website = list(
+            db.session.scalars(
+                others.where(
+                    or_(
+                        Endorsement.website.like(f"%://{site}%"),
+                        Endorsement.website.like(f"%://www.{site}%"),
+                    )
+                ).limit(limit)
+            )
+        )
     found.webmail = mail_domain in WEBMAIL
     if site and mail_domain and not found.webmail:
-        found.domain_mismatch = not (mail_domain == site or mail_domain.endswith(f".{site}")
-                                     or site.endswith(f".{mail_domain}"))
+        found.domain_mismatch = not (
+            mail_domain == site
+            or mail_domain.endswith(f".{site}")
+            or site.endswith(f".{mail_domain}")
+        )
     return found
 
 
 def queue() -> list[tuple[Endorsement, Hints]]:
     """Verified endorsements awaiting a decision, oldest first, each with its hints."""
     entries = db.session.scalars(
-        select(Endorsement).where(Endorsement.state == State.VERIFIED)
+        select(Endorsement)
+        .where(Endorsement.state == State.VERIFIED)
         .order_by(Endorsement.verified_at, Endorsement.id)
     ).all()
     return [(entry, hints(entry)) for entry in entries]
@@ -98,19 +145,20 @@ def filtered(filters: Filters) -> Select[tuple[Endorsement]]:
     if filters.region:
         query = query.where(Endorsement.region == filters.region)
     if filters.since:
-        query = query.where(Endorsement.created_at >= datetime.combine(filters.since, time(),
-                                                                       UTC))
+        query = query.where(Endorsement.created_at >= datetime.combine(filters.since, time(), UTC))
     if filters.until:
         end = datetime.combine(filters.until + timedelta(days=1), time(), UTC)
         query = query.where(Endorsement.created_at < end)
     if filters.text:
         folded, lowered = fold(filters.text), filters.text.lower()
-        query = query.where(or_(  # autoescape: % and _ typed in the box are not wildcards
-            Endorsement.normalized_name.contains(folded, autoescape=True),
-            func.lower(Endorsement.city).contains(lowered, autoescape=True),
-            func.lower(Endorsement.contact_email).contains(lowered, autoescape=True),
-            func.lower(Endorsement.contact_name).contains(lowered, autoescape=True),
-        ))
+        query = query.where(
+            or_(  # autoescape: % and _ typed in the box are not wildcards
+                Endorsement.normalized_name.contains(folded, autoescape=True),
+                func.lower(Endorsement.city).contains(lowered, autoescape=True),
+                func.lower(Endorsement.contact_email).contains(lowered, autoescape=True),
+                func.lower(Endorsement.contact_name).contains(lowered, autoescape=True),
+            )
+        )
     return query
 
 
@@ -129,7 +177,8 @@ def search(filters: Filters, page: int = 1) -> Results:
     page = min(max(page, 1), pages)
     entries = db.session.scalars(
         query.order_by(Endorsement.created_at.desc(), Endorsement.id.desc())
-        .limit(PER_PAGE).offset((page - 1) * PER_PAGE)
+        .limit(PER_PAGE)
+        .offset((page - 1) * PER_PAGE)
     ).all()
     return Results(list(entries), total, page, pages)
 
@@ -147,7 +196,8 @@ def last_decision(endorsement_id: int) -> Decision | None:
         select(AuditEvent.to_state, AuditEvent.actor_kind, User.email, AuditEvent.created_at)
         .outerjoin(User, User.id == AuditEvent.actor_user_id)
         .where(AuditEvent.endorsement_id == endorsement_id, AuditEvent.to_state.is_not(None))
-        .order_by(AuditEvent.id.desc()).limit(1)
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
     ).first()
     if row is None:
         return None
@@ -195,8 +245,10 @@ def audit_log(filters: AuditFilters, page: int = 1) -> tuple[list[AuditRow], int
 
 def trail(endorsement_id: int) -> list[AuditRow]:
     rows = db.session.execute(
-        select(AuditEvent, User.email).outerjoin(User, User.id == AuditEvent.actor_user_id)
-        .where(AuditEvent.endorsement_id == endorsement_id).order_by(AuditEvent.id)
+        select(AuditEvent, User.email)
+        .outerjoin(User, User.id == AuditEvent.actor_user_id)
+        .where(AuditEvent.endorsement_id == endorsement_id)
+        .order_by(AuditEvent.id)
     ).all()
     return [AuditRow(event, email) for event, email in rows]
 

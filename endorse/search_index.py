@@ -21,19 +21,34 @@ def sync(entry: Endorsement) -> None:
             db.session.delete(row)
         return
     if row is None:
-        db.session.add(SearchName(endorsement_id=entry.id, normalized_name=entry.normalized_name,
-                                  category=entry.category, region=entry.region))
+        db.session.add(
+            SearchName(
+                endorsement_id=entry.id,
+                normalized_name=entry.normalized_name,
+                category=entry.category,
+                region=entry.region,
+            )
+        )
     else:
         row.normalized_name, row.category, row.region = (
-            entry.normalized_name, entry.category, entry.region)
+            entry.normalized_name,
+            entry.category,
+            entry.region,
+        )
 
 
 def rebuild() -> int:
     """Recreate every search row from the public endorsements (inside a write transaction)."""
     db.session.execute(delete(SearchName))
-    result = db.session.execute(insert(SearchName).from_select(
-        ["endorsement_id", "normalized_name", "category", "region"],
-        select(Endorsement.id, Endorsement.normalized_name, Endorsement.category,
-               Endorsement.region).where(Endorsement.state.in_(PUBLIC_STATES)),
-    ))
+    result = db.session.execute(
+        insert(SearchName).from_select(
+            ["endorsement_id", "normalized_name", "category", "region"],
+            select(
+                Endorsement.id,
+                Endorsement.normalized_name,
+                Endorsement.category,
+                Endorsement.region,
+            ).where(Endorsement.state.in_(PUBLIC_STATES)),
+        )
+    )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]

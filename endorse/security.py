@@ -9,19 +9,23 @@ from flask_babel import lazy_gettext as _l
 
 from .error_pages import render_error
 
-NOT_UTF8 = _l("Your browser sent characters we cannot read. Please check what you typed "
-              "and send the form again.")
+NOT_UTF8 = _l(
+    "Your browser sent characters we cannot read. Please check what you typed "
+    "and send the form again."
+)
 
-CONTENT_SECURITY_POLICY = "; ".join([
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-])
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
 
 
 #: The embeddable badge: the same policy, but any site may frame it.

@@ -48,10 +48,15 @@ class Chart:
 
 
 def approvals_chart(width: int = 600, height: int = 160) -> Chart:
-    days = db.session.execute(
-        select(Endorsement.approved_at).where(
-            Endorsement.state.in_(PUBLIC_STATES), Endorsement.approved_at.is_not(None))
-    ).scalars().all()
+    days = (
+        db.session.execute(
+            select(Endorsement.approved_at).where(
+                Endorsement.state.in_(PUBLIC_STATES), Endorsement.approved_at.is_not(None)
+            )
+        )
+        .scalars()
+        .all()
+    )
     per_day: dict[date, int] = {}
     for moment in days:
         per_day[moment.date()] = per_day.get(moment.date(), 0) + 1

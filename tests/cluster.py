@@ -44,15 +44,17 @@ def app_env(database_url: str, instance: Path, **settings: object) -> dict[str, 
     """The environment of a production process: only our ``ENDORSE_*`` settings, none of ours
     inherited by accident (such as ``ENDORSE_TEST_DATABASE_URL``)."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("ENDORSE_")}
-    env.update({
-        "ENDORSE_DATABASE_URL": database_url,
-        "ENDORSE_SECRET_KEY": SECRET_KEY,
-        "ENDORSE_INSTANCE_PATH": str(instance),
-        # Mails carry links to this address; tests send them to whichever server they choose.
-        "ENDORSE_BASE_URL": "http://endorse.test",
-        "ENDORSE_MAIL_FROM": "Campaign <campaign@endorse.test>",
-        "PYTHONUNBUFFERED": "1",
-    })
+    env.update(
+        {
+            "ENDORSE_DATABASE_URL": database_url,
+            "ENDORSE_SECRET_KEY": SECRET_KEY,
+            "ENDORSE_INSTANCE_PATH": str(instance),
+            # Mails carry links to this address; tests send them to whichever server they choose.
+            "ENDORSE_BASE_URL": "http://endorse.test",
+            "ENDORSE_MAIL_FROM": "Campaign <campaign@endorse.test>",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
     env.update({f"ENDORSE_{key}": str(value) for key, value in settings.items()})
     return env
 
@@ -70,8 +72,13 @@ class Managed:
         try:
             # A session of its own: gunicorn's workers are in the group we can end together.
             self.process = subprocess.Popen(
-                args, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=self._files[0],
-                stderr=self._files[1], start_new_session=True,
+                args,
+                cwd=ROOT,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=self._files[0],
+                stderr=self._files[1],
+                start_new_session=True,
             )
         except BaseException:
             self._close_files()
@@ -80,8 +87,12 @@ class Managed:
     def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
         self.stop()
 
     @property
@@ -129,12 +140,25 @@ class Managed:
 class Gunicorn(Managed):
     """``gunicorn --workers N --bind 127.0.0.1:PORT wsgi:app``, as deployed."""
 
-    def __init__(self, name: str, env: dict[str, str], log_dir: Path, workers: int = 2,
-                 threads: int | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        env: dict[str, str],
+        log_dir: Path,
+        workers: int = 2,
+        threads: int | None = None,
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        args = [sys.executable, "-m", "gunicorn", "--workers", str(workers),
-                "--bind", f"127.0.0.1:{self.port}"]
+        args = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{self.port}",
+        ]
         if threads:
             args += ["--threads", str(threads)]
         super().__init__(name, [*args, "wsgi:app"], env, log_dir)
@@ -144,8 +168,9 @@ class Gunicorn(Managed):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise AssertionError(f"{self.name} exited with {self.process.returncode}:\n"
-                                     f"{self.output[-4000:]}")
+                raise AssertionError(
+                    f"{self.name} exited with {self.process.returncode}:\n{self.output[-4000:]}"
+                )
             try:
                 with requests.get(f"{self.url}/healthz", timeout=5) as response:
                     if response.status_code == 200:
@@ -159,18 +184,36 @@ class Gunicorn(Managed):
 class MailWorker(Managed):
     """``flask --app wsgi endorse mail-worker``, the process that delivers what is due."""
 
-    def __init__(self, name: str, env: dict[str, str], log_dir: Path,
-                 interval: float = 0.2) -> None:
-        args = [sys.executable, "-m", "flask", "--app", "wsgi", "endorse", "mail-worker",
-                "--interval", str(interval)]
+    def __init__(
+        self, name: str, env: dict[str, str], log_dir: Path, interval: float = 0.2
+    ) -> None:
+        args = [
+            sys.executable,
+            "-m",
+            "flask",
+            "--app",
+            "wsgi",
+            "endorse",
+            "mail-worker",
+            "--interval",
+            str(interval),
+        ]
         super().__init__(name, args, env, log_dir)
 
 
-def start_servers(stack: contextlib.ExitStack, count: int, env: dict[str, str],
-                  log_dir: Path, prefix: str = "gunicorn", **options: int) -> list[Gunicorn]:
+def start_servers(
+    stack: contextlib.ExitStack,
+    count: int,
+    env: dict[str, str],
+    log_dir: Path,
+    prefix: str = "gunicorn",
+    **options: int,
+) -> list[Gunicorn]:
     """Start ``count`` servers side by side (they boot in parallel), ended with ``stack``."""
-    servers = [stack.enter_context(Gunicorn(f"{prefix}-{index}", env, log_dir, **options))
-               for index in range(count)]
+    servers = [
+        stack.enter_context(Gunicorn(f"{prefix}-{index}", env, log_dir, **options))
+        for index in range(count)
+    ]
     # Runs first on the way out: all are asked to stop at once, then each is waited for.
     stack.callback(lambda: [server.terminate() for server in servers])
     for server in servers:
@@ -224,8 +267,12 @@ def submit_form(base_url: str, path: str, data: dict[str, str]) -> Outcome:
             token = _form(session, base_url + path, outcome)
             if token is None:
                 return outcome
-            response = session.post(base_url + path, data={"csrf_token": token, **data},
-                                    allow_redirects=False, timeout=HTTP_TIMEOUT)
+            response = session.post(
+                base_url + path,
+                data={"csrf_token": token, **data},
+                allow_redirects=False,
+                timeout=HTTP_TIMEOUT,
+            )
             outcome.statuses.append(response.status_code)
             outcome.headers = dict(response.headers)
     except requests.RequestException as error:
@@ -239,8 +286,11 @@ def signer_email(index: int) -> str:
 
 def sign_up(base_url: str, index: int) -> Outcome:
     """Sign as organisation ``index``, with a name and an address no other index has."""
-    data = {**VALID_SIGNATURE, "name": f"Cluster Organisation {index}",
-            "contact_email": signer_email(index)}
+    data = {
+        **VALID_SIGNATURE,
+        "name": f"Cluster Organisation {index}",
+        "contact_email": signer_email(index),
+    }
     return submit_form(base_url, "/en/sign", data)
 
 

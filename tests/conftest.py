@@ -89,9 +89,7 @@ def mailbox(smtp_server: SmtpServer) -> Mailbox:
 
 
 @pytest.fixture
-def app_factory(
-    database_url: str, smtp_server: SmtpServer, tmp_path: Path
-) -> Iterator[Any]:
+def app_factory(database_url: str, smtp_server: SmtpServer, tmp_path: Path) -> Iterator[Any]:
     """Make apps on the test database (several, for key rotation); the tables start empty."""
     made: list[Flask] = []
 
@@ -172,8 +170,13 @@ def admin(app: Flask) -> FlaskClient:
 # The browser: Debian's headless Chromium, driven by Playwright (no browser download).
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -208,5 +211,3 @@ def site_factory(app_factory: Any) -> Iterator[Any]:
 @pytest.fixture
 def site(site_factory: Any) -> tuple[Flask, str]:
     return site_factory()  # type: ignore[no-any-return]
-
-

@@ -186,7 +186,8 @@ def make_endorsement(app: Flask, state: State = State.UNVERIFIED, **changes: Any
     with app.app_context():
         operations.sign(operations.Submission(**fields))
         entry_id = db.session.scalar(
-            select(Endorsement.id).where(Endorsement.contact_email == fields["contact_email"])
+            select(Endorsement.id)
+            .where(Endorsement.contact_email == fields["contact_email"])
             .order_by(Endorsement.id.desc())
         )
         assert entry_id is not None

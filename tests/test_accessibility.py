@@ -13,10 +13,21 @@ from endorse.models import State
 from .helpers import make_endorsement
 
 AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
-PAGES = ["/{}/", "/{}/supporters", "/{}/sign", "/{}/what-you-can-do", "/{}/experts",
-         "/{}/testimonies", "/{}/more-info", "/{}/new-link", "/{}/sign/check-your-inbox",
-         "/{}/confirmed", "/{}/supporters?q=zzz", "/{}/confirm/not-a-token",
-         "/embed/count?lang={}"]
+PAGES = [
+    "/{}/",
+    "/{}/supporters",
+    "/{}/sign",
+    "/{}/what-you-can-do",
+    "/{}/experts",
+    "/{}/testimonies",
+    "/{}/more-info",
+    "/{}/new-link",
+    "/{}/sign/check-your-inbox",
+    "/{}/confirmed",
+    "/{}/supporters?q=zzz",
+    "/{}/confirm/not-a-token",
+    "/embed/count?lang={}",
+]
 RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
@@ -24,23 +35,32 @@ RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 def populated(site: tuple[Flask, str]) -> tuple[Flask, str]:
     app, url = site
     for index in range(3):
-        make_endorsement(app, State.APPROVED, name=f"Organisation {index}",
-                         contact_email=f"{index}@a11y.example", statement="We sign.",
-                         website="https://example.org")
+        make_endorsement(
+            app,
+            State.APPROVED,
+            name=f"Organisation {index}",
+            contact_email=f"{index}@a11y.example",
+            statement="We sign.",
+            website="https://example.org",
+        )
     return app, url
 
 
 def _violations(page: Any) -> list[dict[str, Any]]:
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
-        "rules => axe.run(document, {runOnly: {type: 'tag', values: rules}})", RULES)
-    return [{"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:3]}
-            for v in result["violations"]]
+        "rules => axe.run(document, {runOnly: {type: 'tag', values: rules}})", RULES
+    )
+    return [
+        {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:3]}
+        for v in result["violations"]
+    ]
 
 
 @pytest.mark.parametrize("lang", ["en", "fr", "nl"])
-def test_every_public_page_passes_axe(browser: Any, populated: tuple[Flask, str],
-                                      lang: str) -> None:
+def test_every_public_page_passes_axe(
+    browser: Any, populated: tuple[Flask, str], lang: str
+) -> None:
     _app, url = populated
     context = browser.new_context(bypass_csp=True)  # axe is injected as an inline script
     page = context.new_page()
@@ -65,8 +85,7 @@ def test_the_sign_form_with_errors_passes_axe(browser: Any, site: tuple[Flask, s
 
 
 @pytest.mark.parametrize("path", ["/fr/", "/fr/supporters", "/fr/sign", "/fr/more-info"])
-def test_pages_fit_a_360_pixel_phone(browser: Any, populated: tuple[Flask, str],
-                                     path: str) -> None:
+def test_pages_fit_a_360_pixel_phone(browser: Any, populated: tuple[Flask, str], path: str) -> None:
     _app, url = populated
     page = browser.new_page(viewport={"width": 360, "height": 740})
     page.goto(url + path)
@@ -74,8 +93,7 @@ def test_pages_fit_a_360_pixel_phone(browser: Any, populated: tuple[Flask, str],
     page.close()
 
 
-def test_the_sign_form_works_with_the_keyboard_alone(browser: Any,
-                                                     site: tuple[Flask, str]) -> None:
+def test_the_sign_form_works_with_the_keyboard_alone(browser: Any, site: tuple[Flask, str]) -> None:
     _app, url = site
     page = browser.new_page()
     page.goto(f"{url}/en/")

@@ -45,8 +45,12 @@ SUPPORTERS = [
     ("Ligue des droits humains asbl", Category.LEGAL, Region.BRUSSELS, "https://liguedh.example"),
     ("Écoles sans frontières", Category.EDUCATION, Region.LIEGE, None),
     ("123 Solidarité", Category.OTHER, Region.NAMUR, None),
-    ("Kinderrechtencoalitie Vlaanderen vzw", Category.NGO, Region.EAST_FLANDERS,
-     "https://kinderrechten.example"),
+    (
+        "Kinderrechtencoalitie Vlaanderen vzw",
+        Category.NGO,
+        Region.EAST_FLANDERS,
+        "https://kinderrechten.example",
+    ),
 ]
 
 
@@ -56,11 +60,19 @@ def api_schema(app: Flask) -> schemathesis.BaseSchema:
     # The API's per-address limit is read per request; the fuzzer sends far more than it.
     app.config["API_LIMIT"] = "1000000 per minute"
     for number, (name, category, region, website) in enumerate(SUPPORTERS):
-        make_endorsement(app, State.APPROVED, name=name, category=category, region=region,
-                         website=website, statement="Pas d'enfant en prison.",
-                         contact_email=f"supporter{number}@api.example")
-    make_endorsement(app, State.VERIFIED, name="Waiting for review",
-                     contact_email="waiting@api.example")
+        make_endorsement(
+            app,
+            State.APPROVED,
+            name=name,
+            category=category,
+            region=region,
+            website=website,
+            statement="Pas d'enfant en prison.",
+            contact_email=f"supporter{number}@api.example",
+        )
+    make_endorsement(
+        app, State.VERIFIED, name="Waiting for review", contact_email="waiting@api.example"
+    )
     return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
 
 
@@ -70,8 +82,13 @@ def test_every_answer_matches_the_openapi_document(
 ) -> None:
     operation = api_schema[path][method]
 
-    @settings(max_examples=50, deadline=None, derandomize=True, database=None,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+    @settings(
+        max_examples=50,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    )
     @given(case=operation.as_strategy(generation_mode=mode))
     def call(case: schemathesis.Case) -> None:
         case.call_and_validate(checks=CHECKS)

@@ -22,8 +22,9 @@ def _ids(app: Flask) -> list[int]:
 
 def test_an_untouched_trail_verifies(app: Flask, runner: Any) -> None:
     for index in range(3):
-        make_endorsement(app, State.APPROVED, contact_email=f"{index}@x.example",
-                         name=f"Org {index}")
+        make_endorsement(
+            app, State.APPROVED, contact_email=f"{index}@x.example", name=f"Org {index}"
+        )
     result = runner.invoke(args=["endorse", "audit", "verify"])
     assert result.exit_code == 0, result.output
     assert "intact: 9 records" in result.output
@@ -34,8 +35,9 @@ def test_an_edited_record_is_named(app: Flask, runner: Any) -> None:
     make_endorsement(app, State.APPROVED, contact_email="two@x.example", name="Two")
     ids = _ids(app)
     with app.app_context():
-        db.session.execute(update(AuditEvent).where(AuditEvent.id == ids[2])
-                           .values(reason="quietly changed"))
+        db.session.execute(
+            update(AuditEvent).where(AuditEvent.id == ids[2]).values(reason="quietly changed")
+        )
         db.session.commit()
     result = runner.invoke(args=["endorse", "audit", "verify"])
     assert result.exit_code != 0
@@ -79,8 +81,12 @@ def test_the_head_changes_with_every_record(app: Flask) -> None:
 
 
 def test_concurrent_appends_never_fork_the_chain(app: Flask) -> None:
-    ids = [make_endorsement(app, State.VERIFIED, contact_email=f"{i}@c.example",
-                            name=f"Concurrent {i}") for i in range(8)]
+    ids = [
+        make_endorsement(
+            app, State.VERIFIED, contact_email=f"{i}@c.example", name=f"Concurrent {i}"
+        )
+        for i in range(8)
+    ]
     errors: list[BaseException] = []
 
     def approve(entry_id: int) -> None:
@@ -127,9 +133,10 @@ def test_two_moderators_deciding_at_once_make_one_transition(app: Flask) -> None
     assert sorted(o.split(":")[1] for o in outcomes) == ["True", "refused"]
     with app.app_context():
         decisions = db.session.scalars(
-            select(AuditEvent.to_state).where(AuditEvent.endorsement_id == entry_id,
-                                              AuditEvent.to_state.in_([State.APPROVED,
-                                                                       State.REJECTED]))
+            select(AuditEvent.to_state).where(
+                AuditEvent.endorsement_id == entry_id,
+                AuditEvent.to_state.in_([State.APPROVED, State.REJECTED]),
+            )
         ).all()
     assert len(decisions) == 1
 

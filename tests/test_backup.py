@@ -43,8 +43,9 @@ def pg_target_url() -> str:
     server = make_url(PG_URL).set(drivername="postgresql")
     conninfo = server.render_as_string(hide_password=False)
     with psycopg.connect(conninfo, autocommit=True) as connection:
-        found = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s",
-                                   (PG_TARGET,)).fetchone()
+        found = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", (PG_TARGET,)
+        ).fetchone()
         if found is None:
             connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(PG_TARGET)))
     return server.set(database=PG_TARGET).render_as_string(hide_password=False)
@@ -79,26 +80,46 @@ def empty_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callab
 def populate(app: Flask) -> dict[str, int]:
     """Endorsements in every state, a moderator, a logo, a dossier and edited content."""
     ids = {
-        state.value: make_endorsement(app, state, contact_email=f"{state.value}@org.example",
-                                      name=f"Ligue des familles — Liège {state.value} ✓")
+        state.value: make_endorsement(
+            app,
+            state,
+            contact_email=f"{state.value}@org.example",
+            name=f"Ligue des familles — Liège {state.value} ✓",
+        )
         for state in State
     }
     # Same organisation as the first: points back at it as a possible duplicate.
-    ids["duplicate"] = make_endorsement(app, State.VERIFIED, contact_email="twin@org.example",
-                                        name="Ligue des familles — Liège unverified ✓")
+    ids["duplicate"] = make_endorsement(
+        app,
+        State.VERIFIED,
+        contact_email="twin@org.example",
+        name="Ligue des familles — Liège unverified ✓",
+    )
     moderator = make_user(app, "mod@campaign.example", "moderator")
     actor = audit.Actor.moderator(moderator)
     with app.app_context():
-        ids["by_moderator"] = make_endorsement(app, State.VERIFIED, contact_email="m@org.example",
-                                               name="Vluchtelingenwerk Vlaanderen")
+        ids["by_moderator"] = make_endorsement(
+            app, State.VERIFIED, contact_email="m@org.example", name="Vluchtelingenwerk Vlaanderen"
+        )
         assert operations.approve(ids["by_moderator"], actor)
         with write_transaction() as session:
-            session.add(Logo(endorsement_id=ids["approved"], content_type="image/png",
-                             content=LOGO, width=120, height=80,
-                             sha256=hashlib.sha256(LOGO).hexdigest(), consent_at=utcnow()))
+            session.add(
+                Logo(
+                    endorsement_id=ids["approved"],
+                    content_type="image/png",
+                    content=LOGO,
+                    width=120,
+                    height=80,
+                    sha256=hashlib.sha256(LOGO).hexdigest(),
+                    consent_at=utcnow(),
+                )
+            )
             # A reference to a later row: the import must not depend on row order.
-            session.execute(update(Endorsement).where(Endorsement.id == ids["unverified"])
-                            .values(duplicate_of_id=ids["by_moderator"]))
+            session.execute(
+                update(Endorsement)
+                .where(Endorsement.id == ids["unverified"])
+                .values(duplicate_of_id=ids["by_moderator"])
+            )
         content.upload_dossier("fr", "dossier.pdf", PDF, actor)
         content.save_page("what-you-can-do", "nl", "Wat je kunt doen", "**Teken** nu.", actor)
         content.save_answer("why-detained", "en", "Why?", "Because *they* can.", actor)
@@ -109,8 +130,12 @@ def snapshot(app: Flask) -> dict[str, list[dict[str, Any]]]:
     """Every row of every table, in primary key order, as the app reads it."""
     with app.app_context():
         rows = {
-            table.name: [dict(row) for row in db.session.execute(
-                select(table).order_by(*table.primary_key.columns)).mappings()]
+            table.name: [
+                dict(row)
+                for row in db.session.execute(
+                    select(table).order_by(*table.primary_key.columns)
+                ).mappings()
+            ]
             for table in db.metadata.sorted_tables
         }
         db.session.remove()
@@ -214,9 +239,11 @@ def test_import_refuses_a_database_with_data_unless_replace(app: Flask, tmp_path
 
     refused = run_import(app, path)
     assert refused.exit_code == 1
-    assert refused.output == ("Error: the target database already holds rows in endorsements, "
-                              "users, audit_events; add --replace to delete everything in it "
-                              "first\n")
+    assert refused.output == (
+        "Error: the target database already holds rows in endorsements, "
+        "users, audit_events; add --replace to delete everything in it "
+        "first\n"
+    )
     assert later in [row["id"] for row in snapshot(app)["endorsements"]]
 
     replaced = run_import(app, path, "--replace")
@@ -242,17 +269,26 @@ def rewrite(path: Path, change: Callable[[dict[str, Any]], None]) -> None:
     path.write_text(json.dumps(document), encoding="utf-8")
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    (lambda d: d.update(format="something-else"), 'not an endorse backup (its "format"'),
-    (lambda d: d.update(version=2), "format version 2 is not supported"),
-    (lambda d: d["tables"].update(strangers=[]), "tables this app does not have: strangers"),
-    (lambda d: d["tables"].pop("logos"), "the backup lacks tables: logos"),
-    (lambda d: d["tables"]["endorsements"][0].pop("city"), "table endorsements, row 1: its col"),
-    (lambda d: d["tables"]["logos"][0].update(content="not base64!"), "table logos: a value"),
-    (lambda d: d["tables"]["users"][0].update(created_at="yesterday"), "table users: a value"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d.update(format="something-else"), 'not an endorse backup (its "format"'),
+        (lambda d: d.update(version=2), "format version 2 is not supported"),
+        (lambda d: d["tables"].update(strangers=[]), "tables this app does not have: strangers"),
+        (lambda d: d["tables"].pop("logos"), "the backup lacks tables: logos"),
+        (
+            lambda d: d["tables"]["endorsements"][0].pop("city"),
+            "table endorsements, row 1: its col",
+        ),
+        (lambda d: d["tables"]["logos"][0].update(content="not base64!"), "table logos: a value"),
+        (lambda d: d["tables"]["users"][0].update(created_at="yesterday"), "table users: a value"),
+    ],
+)
 def test_import_refuses_a_wrong_file_and_changes_nothing(
-    app: Flask, tmp_path: Path, change: Callable[[dict[str, Any]], None], message: str,
+    app: Flask,
+    tmp_path: Path,
+    change: Callable[[dict[str, Any]], None],
+    message: str,
 ) -> None:
     populate(app)
     path = tmp_path / "backup.json"
@@ -277,7 +313,9 @@ def test_import_refuses_a_file_that_is_not_json(app: Flask, tmp_path: Path) -> N
 
 
 def test_import_names_the_revision_the_target_needs(
-    app: Flask, empty_app: Callable[[str], Flask], tmp_path: Path,
+    app: Flask,
+    empty_app: Callable[[str], Flask],
+    tmp_path: Path,
 ) -> None:
     populate(app)
     path = tmp_path / "backup.json"

@@ -11,10 +11,18 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SCENARIOS = ["baseline /robots.txt", "GET /api/v1/count", "GET /en/ (home)",
-             "supporters page 1", "supporters deep page", "supporters search",
-             "GET /api/v1/supporters", "sign-ups (GET form + POST) a second",
-             "big day (95% read, 5% sign-up) #2", "mail worker delivery (mails/s)"]
+SCENARIOS = [
+    "baseline /robots.txt",
+    "GET /api/v1/count",
+    "GET /en/ (home)",
+    "supporters page 1",
+    "supporters deep page",
+    "supporters search",
+    "GET /api/v1/supporters",
+    "sign-ups (GET form + POST) a second",
+    "big day (95% read, 5% sign-up) #2",
+    "mail worker delivery (mails/s)",
+]
 
 
 PG_URL = os.environ.get("ENDORSE_TEST_DATABASE_URL")
@@ -31,8 +39,9 @@ def test_the_smoke_run_prints_every_scenario_without_errors(database: str, drive
     else:
         # The harness makes (and empties) its own database next to the test one.
         env["ENDORSE_BENCH_DATABASE_URL"] = str(PG_URL).rpartition("/")[0] + "/endorse_bench"
-    result = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True,
-                            timeout=600, check=False)
+    result = subprocess.run(
+        args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     for scenario in SCENARIOS:
         line = next((x for x in result.stdout.splitlines() if x.startswith(scenario)), None)

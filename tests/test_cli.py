@@ -14,8 +14,17 @@ from .helpers import make_endorsement
 
 
 def test_create_user_reads_the_password_from_stdin_and_hashes_it(app: Flask, runner: Any) -> None:
-    result = runner.invoke(args=["endorse", "create-user", "Mod@Campaign.example", "--role",
-                                 "admin", "--password-stdin"], input="a long passphrase\n")
+    result = runner.invoke(
+        args=[
+            "endorse",
+            "create-user",
+            "Mod@Campaign.example",
+            "--role",
+            "admin",
+            "--password-stdin",
+        ],
+        input="a long passphrase\n",
+    )
     assert result.exit_code == 0, result.output
     with app.app_context():
         user = db.session.scalars(select(User)).one()
@@ -28,8 +37,10 @@ def test_create_user_reads_the_password_from_stdin_and_hashes_it(app: Flask, run
 
 
 def test_create_user_prompts_twice_for_the_password(app: Flask, runner: Any) -> None:
-    result = runner.invoke(args=["endorse", "create-user", "m@campaign.example"],
-                           input="a long passphrase\na long passphrase\n")
+    result = runner.invoke(
+        args=["endorse", "create-user", "m@campaign.example"],
+        input="a long passphrase\na long passphrase\n",
+    )
     assert result.exit_code == 0, result.output
     with app.app_context():
         assert db.session.scalars(select(User)).one().role == Role.MODERATOR
@@ -38,27 +49,35 @@ def test_create_user_prompts_twice_for_the_password(app: Flask, runner: Any) -> 
 def test_create_user_refuses_short_passwords_duplicates_and_bad_emails(
     app: Flask, runner: Any
 ) -> None:
-    short = runner.invoke(args=["endorse", "create-user", "m@c.example", "--password-stdin"],
-                          input="short\n")
+    short = runner.invoke(
+        args=["endorse", "create-user", "m@c.example", "--password-stdin"], input="short\n"
+    )
     assert short.exit_code != 0
     assert "at least 12" in short.output
-    ok = runner.invoke(args=["endorse", "create-user", "m@c.example", "--password-stdin"],
-                       input="a long passphrase\n")
+    ok = runner.invoke(
+        args=["endorse", "create-user", "m@c.example", "--password-stdin"],
+        input="a long passphrase\n",
+    )
     assert ok.exit_code == 0
-    twice = runner.invoke(args=["endorse", "create-user", "M@c.example", "--password-stdin"],
-                          input="a long passphrase\n")
+    twice = runner.invoke(
+        args=["endorse", "create-user", "M@c.example", "--password-stdin"],
+        input="a long passphrase\n",
+    )
     assert twice.exit_code != 0
     assert "exists already" in twice.output
-    bad = runner.invoke(args=["endorse", "create-user", "not-an-email", "--password-stdin"],
-                        input="a long passphrase\n")
+    bad = runner.invoke(
+        args=["endorse", "create-user", "not-an-email", "--password-stdin"],
+        input="a long passphrase\n",
+    )
     assert bad.exit_code != 0
     assert "not a valid email" in bad.output
 
 
 def test_list_shows_duplicates_for_moderators(app: Flask, runner: Any) -> None:
     first = make_endorsement(app, State.VERIFIED, name="Ligue des familles asbl")
-    second = make_endorsement(app, State.VERIFIED, name="LIGUE DES FAMILLES",
-                              contact_email="other@ligue.example")
+    second = make_endorsement(
+        app, State.VERIFIED, name="LIGUE DES FAMILLES", contact_email="other@ligue.example"
+    )
     result = runner.invoke(args=["endorse", "list", "--state", "verified"])
     assert f"#{second}  LIGUE DES FAMILLES" in result.output
     assert f"possible duplicate of #{first}" in result.output
@@ -66,14 +85,29 @@ def test_list_shows_duplicates_for_moderators(app: Flask, runner: Any) -> None:
 
 
 def test_approve_and_reject_record_the_moderator(app: Flask, runner: Any) -> None:
-    runner.invoke(args=["endorse", "create-user", "mod@c.example", "--password-stdin"],
-                  input="a long passphrase\n")
+    runner.invoke(
+        args=["endorse", "create-user", "mod@c.example", "--password-stdin"],
+        input="a long passphrase\n",
+    )
     good = make_endorsement(app, State.VERIFIED, contact_email="good@x.example")
     spam = make_endorsement(app, State.VERIFIED, contact_email="spam@x.example", name="Spam")
-    assert "approved" in runner.invoke(
-        args=["endorse", "approve", str(good), "--moderator", "mod@c.example"]).output
-    rejected = runner.invoke(args=["endorse", "reject", str(spam), "--reason", "not real",
-                                   "--moderator", "mod@c.example"])
+    assert (
+        "approved"
+        in runner.invoke(
+            args=["endorse", "approve", str(good), "--moderator", "mod@c.example"]
+        ).output
+    )
+    rejected = runner.invoke(
+        args=[
+            "endorse",
+            "reject",
+            str(spam),
+            "--reason",
+            "not real",
+            "--moderator",
+            "mod@c.example",
+        ]
+    )
     assert "rejected" in rejected.output
     with app.app_context():
         last = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()

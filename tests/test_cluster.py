@@ -74,8 +74,9 @@ def _drained(engine: Engine, timeout: float = 90.0) -> bool:
 
 
 def _failures(outcomes: list[Outcome], expected: list[int]) -> list[str]:
-    return [o.error or f"statuses {o.statuses}" for o in outcomes
-            if o.error or o.statuses != expected]
+    return [
+        o.error or f"statuses {o.statuses}" for o in outcomes if o.error or o.statuses != expected
+    ]
 
 
 def _requests(*batches: list[Outcome]) -> int:
@@ -91,8 +92,13 @@ def test_two_servers_share_the_load_and_lose_nothing(
     total = SIGNUPS[backend]
     engine = _engine_of(app)
     flush_redis()
-    env = app_env(database_url, tmp_path / "instance", MAIL_URL=smtp_server.url,
-                  RATELIMIT_STORAGE_URL=REDIS_URL, **HIGH_LIMITS)
+    env = app_env(
+        database_url,
+        tmp_path / "instance",
+        MAIL_URL=smtp_server.url,
+        RATELIMIT_STORAGE_URL=REDIS_URL,
+        **HIGH_LIMITS,
+    )
     figures: dict[str, float] = {}
     signups: list[Outcome] = []
     confirmations: list[Outcome] = []
@@ -103,7 +109,8 @@ def test_two_servers_share_the_load_and_lose_nothing(
             servers = start_servers(stack, 2, env, tmp_path / "logs")
             # The app sends after each response; the worker takes whatever is due: they race.
             worker = stack.enter_context(
-                MailWorker("mail-worker", env, tmp_path / "logs", interval=0.5))
+                MailWorker("mail-worker", env, tmp_path / "logs", interval=0.5)
+            )
             figures["boot"] = time.monotonic() - began
 
             start = time.monotonic()
@@ -122,8 +129,7 @@ def test_two_servers_share_the_load_and_lose_nothing(
 
             assert _failures(signups, [200, 303]) == []
             with engine.connect() as connection:
-                rows = connection.execute(
-                    select(Endorsement.name, Endorsement.contact_email)).all()
+                rows = connection.execute(select(Endorsement.name, Endorsement.contact_email)).all()
             expected = {signer_email(i) for i in range(total)}
             emails = [row.contact_email for row in rows]
             assert [row for row in rows if row.contact_email not in expected] == []
@@ -140,19 +146,24 @@ def test_two_servers_share_the_load_and_lose_nothing(
             chosen = list(range(0, total, 2))
             start = time.monotonic()
             with ThreadPoolExecutor(max_workers=CLIENTS) as pool:
-                confirmations = list(pool.map(
-                    lambda j: submit_form(servers[j % 2].url,
-                                          path_of(link_in(by_recipient[signer_email(chosen[j])])),
-                                          {}),
-                    range(len(chosen)),
-                ))
+                confirmations = list(
+                    pool.map(
+                        lambda j: submit_form(
+                            servers[j % 2].url,
+                            path_of(link_in(by_recipient[signer_email(chosen[j])])),
+                            {},
+                        ),
+                        range(len(chosen)),
+                    )
+                )
             figures["confirm"] = time.monotonic() - start
             assert _failures(confirmations, [200, 303]) == []
             verified = Endorsement.state == State.VERIFIED
             assert _count(engine, Endorsement, verified) == len(chosen) == total // 2
             with engine.connect() as connection:
-                verified_emails = set(connection.scalars(
-                    select(Endorsement.contact_email).where(verified)))
+                verified_emails = set(
+                    connection.scalars(select(Endorsement.contact_email).where(verified))
+                )
             assert verified_emails == {signer_email(i) for i in chosen}
 
             # Nothing is public before a moderator says so; then both servers show it within
@@ -160,14 +171,17 @@ def test_two_servers_share_the_load_and_lose_nothing(
             assert [public_count(server.url) for server in servers] == [0, 0]
             with engine.connect() as connection:
                 to_approve = connection.scalars(
-                    select(Endorsement.id).where(verified).order_by(Endorsement.id)
-                    .limit(APPROVED)).all()
+                    select(Endorsement.id).where(verified).order_by(Endorsement.id).limit(APPROVED)
+                ).all()
             runner = app.test_cli_runner()
             for endorsement_id in to_approve:
                 result = runner.invoke(args=["endorse", "approve", str(endorsement_id)])
                 assert f"#{endorsement_id} approved" in result.output, result.output
-            shown = eventually(lambda: [public_count(server.url) for server in servers],
-                               [APPROVED, APPROVED], timeout=3)
+            shown = eventually(
+                lambda: [public_count(server.url) for server in servers],
+                [APPROVED, APPROVED],
+                timeout=3,
+            )
             assert shown == [APPROVED, APPROVED]
             assert len(mailbox.messages) == total  # confirming and approving send nothing
             for process in (*servers, worker):
@@ -196,8 +210,13 @@ def test_rate_limits_are_counted_across_servers(
     for all. With per-process memory, each worker would count alone."""
     flush_redis()
     limits = {**HIGH_LIMITS, "SIGN_LIMIT": "6 per hour"}
-    shared = app_env(database_url, tmp_path / "instance", MAIL_URL=smtp_server.url,
-                     RATELIMIT_STORAGE_URL=REDIS_URL, **limits)
+    shared = app_env(
+        database_url,
+        tmp_path / "instance",
+        MAIL_URL=smtp_server.url,
+        RATELIMIT_STORAGE_URL=REDIS_URL,
+        **limits,
+    )
     with ExitStack() as stack:
         servers = start_servers(stack, 2, shared, tmp_path / "logs", prefix="redis")
         outcomes = [sign_up(servers[i % 2].url, i) for i in range(7)]
@@ -205,8 +224,13 @@ def test_rate_limits_are_counted_across_servers(
     assert [o.final for o in outcomes] == [303] * 6 + [429]
     assert int(outcomes[-1].headers["Retry-After"]) > 0
 
-    alone = app_env(database_url, tmp_path / "instance", MAIL_URL=smtp_server.url,
-                    RATELIMIT_STORAGE_URL="memory://", **limits)
+    alone = app_env(
+        database_url,
+        tmp_path / "instance",
+        MAIL_URL=smtp_server.url,
+        RATELIMIT_STORAGE_URL="memory://",
+        **limits,
+    )
     with ExitStack() as stack:
         servers = start_servers(stack, 2, alone, tmp_path / "logs", prefix="memory")
         apart = [sign_up(servers[i % 2].url, 100 + i) for i in range(12)]
@@ -226,7 +250,12 @@ def _sqlite_for_workers(database_url: str, tmp_path: Path) -> str:
     env = app_env(url, tmp_path / "instance")
     migrated = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert migrated.returncode == 0, migrated.stdout + migrated.stderr
     return url
@@ -240,14 +269,20 @@ def test_sqlite_with_several_workers_shows_no_locked_database(
     sqlite_url = _sqlite_for_workers(database_url, tmp_path)
     total = 200
     flush_redis()
-    env = app_env(sqlite_url, tmp_path / "instance", MAIL_URL=smtp_server.url,
-                  RATELIMIT_STORAGE_URL=REDIS_URL, **HIGH_LIMITS)
+    env = app_env(
+        sqlite_url,
+        tmp_path / "instance",
+        MAIL_URL=smtp_server.url,
+        RATELIMIT_STORAGE_URL=REDIS_URL,
+        **HIGH_LIMITS,
+    )
     tasks: list[tuple[list[int], Callable[[], Outcome]]] = []
     engine = create_engine(sqlite_url)
     try:
         with ExitStack() as stack:
-            [server] = start_servers(stack, 1, env, tmp_path / "logs", prefix="sqlite",
-                                     workers=4, threads=4)
+            [server] = start_servers(
+                stack, 1, env, tmp_path / "logs", prefix="sqlite", workers=4, threads=4
+            )
             for i in range(total):
                 tasks.append(([200, 303], partial(sign_up, server.url, i)))
                 read = "/en/supporters" if i % 2 else "/api/v1/count"
@@ -258,14 +293,18 @@ def test_sqlite_with_several_workers_shows_no_locked_database(
             seconds = time.monotonic() - start
             drained = _drained(engine)
             log = server.stderr
-        failures = [o.error or f"statuses {o.statuses}, expected {expected}"
-                    for (expected, _), o in zip(tasks, outcomes, strict=True)
-                    if o.error or o.statuses != expected]
+        failures = [
+            o.error or f"statuses {o.statuses}, expected {expected}"
+            for (expected, _), o in zip(tasks, outcomes, strict=True)
+            if o.error or o.statuses != expected
+        ]
         statuses = Counter(status for o in outcomes for status in o.statuses)
-        print(f"\n[sqlite, 4 workers x 4 threads] {sum(statuses.values())} requests "
-              f"({total} sign-ups, {total} reads) in {seconds:.1f}s, statuses "
-              f"{dict(sorted(statuses.items()))}, {len(failures)} errors, "
-              f"{len(mailbox.messages)} mails")
+        print(
+            f"\n[sqlite, 4 workers x 4 threads] {sum(statuses.values())} requests "
+            f"({total} sign-ups, {total} reads) in {seconds:.1f}s, statuses "
+            f"{dict(sorted(statuses.items()))}, {len(failures)} errors, "
+            f"{len(mailbox.messages)} mails"
+        )
         assert failures == []
         assert "database is locked" not in log, log[-4000:]
         assert "Traceback" not in log, log[-4000:]
@@ -278,11 +317,17 @@ def test_sqlite_with_several_workers_shows_no_locked_database(
 
 def _outbox(engine: Engine) -> list[Any]:
     with engine.connect() as connection:
-        return list(connection.execute(
-            select(OutboxMessage.recipient, OutboxMessage.status, OutboxMessage.attempts,
-                   OutboxMessage.locked_until, OutboxMessage.sent_at)
-            .order_by(OutboxMessage.id)
-        ).all())
+        return list(
+            connection.execute(
+                select(
+                    OutboxMessage.recipient,
+                    OutboxMessage.status,
+                    OutboxMessage.attempts,
+                    OutboxMessage.locked_until,
+                    OutboxMessage.sent_at,
+                ).order_by(OutboxMessage.id)
+            ).all()
+        )
 
 
 def _make_due(app: Flask) -> None:
@@ -310,8 +355,7 @@ def test_a_mail_worker_killed_mid_send_loses_nothing_and_sends_once(
     gate = WatchedGate()
     server.gate = gate
     server.start()
-    env = app_env(database_url, tmp_path / "instance", MAIL_URL=server.url,
-                  MAIL_LEASE_SECONDS=2)
+    env = app_env(database_url, tmp_path / "instance", MAIL_URL=server.url, MAIL_LEASE_SECONDS=2)
     try:
         with ExitStack() as stack:
             first = stack.enter_context(MailWorker("mail-worker-1", env, tmp_path / "logs"))
@@ -326,14 +370,16 @@ def test_a_mail_worker_killed_mid_send_loses_nothing_and_sends_once(
             assert server.mailbox.messages == []  # the dead worker's mail was never accepted
             leased = _outbox(engine)
             assert [(row.status, row.attempts) for row in leased] == [
-                (MailStatus.SENDING, 2)] * queued
+                (MailStatus.SENDING, 2)
+            ] * queued
             lease_ends: datetime = max(row.locked_until for row in leased)
 
             second = stack.enter_context(MailWorker("mail-worker-2", env, tmp_path / "logs"))
             server.mailbox.wait_for(queued, timeout=30)
             all_sent = [MailStatus.SENT] * queued
             assert eventually(lambda: [row.status for row in _outbox(engine)], all_sent) == (
-                all_sent)
+                all_sent
+            )
             time.sleep(1.0)  # a duplicate would arrive now
             assert second.stop() == 0, second.output
             assert "mail worker stopped" in second.output
@@ -342,7 +388,8 @@ def test_a_mail_worker_killed_mid_send_loses_nothing_and_sends_once(
         server.stop()
     mails = server.mailbox.messages
     assert Counter(str(mail["To"]) for mail in mails) == Counter(
-        signer_email(i) for i in range(queued))
+        signer_email(i) for i in range(queued)
+    )
     settled = _outbox(engine)
     assert [row.attempts for row in settled] == [3] * queued  # failed, dead claim, sent
     assert all(row.sent_at >= lease_ends for row in settled)  # only after the lease ended

@@ -21,10 +21,18 @@ def _sign_over_http(base_url: str, index: int, **changes: Any) -> int:
     with requests.Session() as session:
         page = session.get(f"{base_url}/en/sign", timeout=60)
         token = CSRF.search(page.text).group(1)  # type: ignore[union-attr]
-        data = {**VALID_SIGNATURE, "name": f"Organisation {index}",
-                "contact_email": f"signer{index}@org{index}.example", **changes}
-        response = session.post(f"{base_url}/en/sign", data={"csrf_token": token, **data},
-                                allow_redirects=False, timeout=60)
+        data = {
+            **VALID_SIGNATURE,
+            "name": f"Organisation {index}",
+            "contact_email": f"signer{index}@org{index}.example",
+            **changes,
+        }
+        response = session.post(
+            f"{base_url}/en/sign",
+            data={"csrf_token": token, **data},
+            allow_redirects=False,
+            timeout=60,
+        )
         return response.status_code
 
 
@@ -39,7 +47,8 @@ def test_fifty_signers_at_once(app: Flask, live_server: LiveServer, mailbox: Mai
     assert statuses == [303] * SIGNERS
     mails = mailbox.wait_for(SIGNERS, timeout=60)
     assert sorted(m["To"] for m in mails) == sorted(
-        f"signer{i}@org{i}.example" for i in range(SIGNERS))
+        f"signer{i}@org{i}.example" for i in range(SIGNERS)
+    )
     assert _count(app, Endorsement) == SIGNERS
     # Each sender marks its mail sent just after the SMTP server has it.
     sent = OutboxMessage.status == MailStatus.SENT
@@ -51,8 +60,7 @@ def test_the_same_signature_sent_many_times_at_once_makes_one_row(
 ) -> None:
     same = {"name": "Twin Organisation", "contact_email": "twin@twin.example"}
     with ThreadPoolExecutor(max_workers=12) as pool:
-        statuses = list(pool.map(lambda i: _sign_over_http(live_server.url, i, **same),
-                                 range(12)))
+        statuses = list(pool.map(lambda i: _sign_over_http(live_server.url, i, **same), range(12)))
     assert statuses == [303] * 12
     assert _count(app, Endorsement) == 1
     # One confirmation per submission, up to the cap of five.

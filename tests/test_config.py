@@ -16,11 +16,15 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _run_wsgi(env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items()
-             if not k.startswith(("ENDORSE_", "FLASK_"))}
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("ENDORSE_", "FLASK_"))}
     return subprocess.run(
-        [sys.executable, "-c", "import wsgi"], cwd=ROOT, capture_output=True, text=True,
-        env={**clean, "ENDORSE_INSTANCE_PATH": str(tmp_path), **env}, timeout=60, check=False,
+        [sys.executable, "-c", "import wsgi"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**clean, "ENDORSE_INSTANCE_PATH": str(tmp_path), **env},
+        timeout=60,
+        check=False,
     )
 
 
@@ -43,8 +47,9 @@ def test_production_starts_with_a_real_key(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
 
 
-def test_environment_variables_configure_the_app(monkeypatch: pytest.MonkeyPatch,
-                                                 tmp_path: Path) -> None:
+def test_environment_variables_configure_the_app(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("ENDORSE_SECRET_KEY", "k" * 32)
     monkeypatch.setenv("ENDORSE_SECRET_KEY_FALLBACKS", "old-key-one, old-key-two")
     monkeypatch.setenv("ENDORSE_VERIFY_MAX_AGE", "3600")
@@ -75,7 +80,6 @@ def test_the_default_database_is_sqlite_in_the_instance_folder(tmp_path: Path) -
         ({"VERIFY_MAX_AGE": -5}, "ENDORSE_VERIFY_MAX_AGE"),
     ],
 )
-def test_bad_settings_are_named(tmp_path: Path, overrides: dict[str, object],
-                                message: str) -> None:
+def test_bad_settings_are_named(tmp_path: Path, overrides: dict[str, object], message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path), **overrides})

@@ -17,8 +17,9 @@ def _count(client: Any) -> int:
     return int(client.get("/api/v1/count").get_json()["organisations"])
 
 
-def test_sign_confirm_approve_publish(app: Flask, client: Any, runner: Any,
-                                      mailbox: Mailbox) -> None:
+def test_sign_confirm_approve_publish(
+    app: Flask, client: Any, runner: Any, mailbox: Mailbox
+) -> None:
     assert _count(client) == 0
 
     response = sign(client, lang="nl")
@@ -60,12 +61,13 @@ def test_sign_confirm_approve_publish(app: Flask, client: Any, runner: Any,
     assert "Ann Peeters" not in supporters
     assert "ann@kinderrechten.example" not in supporters
     home = client.get("/fr/").get_data(as_text=True)
-    assert '<strong data-count>1</strong>' in home
+    assert "<strong data-count>1</strong>" in home
 
     with app.app_context():
         trail = db.session.execute(
-            select(AuditEvent.actor_kind, AuditEvent.from_state, AuditEvent.to_state)
-            .order_by(AuditEvent.id)
+            select(AuditEvent.actor_kind, AuditEvent.from_state, AuditEvent.to_state).order_by(
+                AuditEvent.id
+            )
         ).all()
         assert [(str(a), f and str(f), str(t)) for a, f, t in trail] == [
             ("signer", None, "unverified"),

@@ -25,20 +25,35 @@ from .test_backup import pg_target_url  # noqa: F401  (a database of its own, fo
 def _tallies(app: Flask) -> tuple[dict[str, int], dict[Region, int], dict[str, int], int]:
     with app.app_context():
         snapshot = counts._read()
-        return (snapshot.by_category, snapshot.by_region, snapshot.by_initial,
-                snapshot.organisations)
+        return (
+            snapshot.by_category,
+            snapshot.by_region,
+            snapshot.by_initial,
+            snapshot.organisations,
+        )
 
 
 def _searchable(app: Flask) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     """The search names as kept, and as the public endorsements say they should be."""
     with app.app_context():
-        kept = db.session.execute(select(
-            SearchName.endorsement_id, SearchName.normalized_name, SearchName.category,
-            SearchName.region).order_by(SearchName.endorsement_id)).all()
-        expected = db.session.execute(select(
-            Endorsement.id, Endorsement.normalized_name, Endorsement.category,
-            Endorsement.region).where(Endorsement.state.in_(PUBLIC_STATES))
-            .order_by(Endorsement.id)).all()
+        kept = db.session.execute(
+            select(
+                SearchName.endorsement_id,
+                SearchName.normalized_name,
+                SearchName.category,
+                SearchName.region,
+            ).order_by(SearchName.endorsement_id)
+        ).all()
+        expected = db.session.execute(
+            select(
+                Endorsement.id,
+                Endorsement.normalized_name,
+                Endorsement.category,
+                Endorsement.region,
+            )
+            .where(Endorsement.state.in_(PUBLIC_STATES))
+            .order_by(Endorsement.id)
+        ).all()
         return [tuple(row) for row in kept], [tuple(row) for row in expected]
 
 
@@ -50,8 +65,12 @@ def _in_step(app: Flask) -> bool:
 def _recounted(app: Flask) -> tuple[dict[str, int], dict[Region, int], dict[str, int], int]:
     with app.app_context(), write_transaction():
         snapshot = counts.recount()
-        return (snapshot.by_category, snapshot.by_region, snapshot.by_initial,
-                snapshot.organisations)
+        return (
+            snapshot.by_category,
+            snapshot.by_region,
+            snapshot.by_initial,
+            snapshot.organisations,
+        )
 
 
 def _fields(app: Flask, entry_id: int, **changes: Any) -> operations.PublicFields:
@@ -70,15 +89,21 @@ def _manage_token(app: Flask, entry_id: int) -> str:
 
 
 def test_every_change_keeps_the_tallies_and_search_names_in_step(app: Flask) -> None:
-    ligue = make_endorsement(app, State.APPROVED, name="Ligue des familles",
-                             contact_email="a@org.example")
-    zonnebloem = make_endorsement(app, State.APPROVED, name="Zonnebloem vzw",
-                                  category=Category.EDUCATION, region=Region.ANTWERP,
-                                  contact_email="b@org.example")
-    numbered = make_endorsement(app, State.APPROVED, name="11.11.11",
-                                contact_email="c@org.example")
-    waiting = make_endorsement(app, State.VERIFIED, name="Avocats.be",
-                               contact_email="d@org.example")
+    ligue = make_endorsement(
+        app, State.APPROVED, name="Ligue des familles", contact_email="a@org.example"
+    )
+    zonnebloem = make_endorsement(
+        app,
+        State.APPROVED,
+        name="Zonnebloem vzw",
+        category=Category.EDUCATION,
+        region=Region.ANTWERP,
+        contact_email="b@org.example",
+    )
+    numbered = make_endorsement(app, State.APPROVED, name="11.11.11", contact_email="c@org.example")
+    waiting = make_endorsement(
+        app, State.VERIFIED, name="Avocats.be", contact_email="d@org.example"
+    )
     assert _in_step(app)
     by_category, by_region, by_initial, total = _tallies(app)
     assert total == 3
@@ -88,14 +113,23 @@ def test_every_change_keeps_the_tallies_and_search_names_in_step(app: Flask) -> 
 
     with app.app_context():
         # A public entry renamed, moved and recategorised is counted where it now is.
-        operations.edit(ligue, SYSTEM, _fields(app, ligue, name="Kinderrechtencoalitie",
-                                               region=Region.BRUSSELS,
-                                               category=Category.UNION))
+        operations.edit(
+            ligue,
+            SYSTEM,
+            _fields(
+                app,
+                ligue,
+                name="Kinderrechtencoalitie",
+                region=Region.BRUSSELS,
+                category=Category.UNION,
+            ),
+        )
         operations.hide(zonnebloem, SYSTEM, "checking")
         operations.approve(waiting, SYSTEM)
     assert _in_step(app)
     assert ("kinderrechtencoalitie", Category.UNION, Region.BRUSSELS) in [
-        row[1:] for row in _searchable(app)[0]]
+        row[1:] for row in _searchable(app)[0]
+    ]
     by_category, by_region, by_initial, total = _tallies(app)
     assert by_initial == {"k": 1, "a": 1, "#": 1}
     assert by_region[Region.BRUSSELS] == 1
@@ -106,8 +140,9 @@ def test_every_change_keeps_the_tallies_and_search_names_in_step(app: Flask) -> 
     with app.app_context():
         operations.unhide(zonnebloem, SYSTEM)
         # The signer's own edit sends the entry back to moderation: it leaves the tallies.
-        operations.edit_by_signer(_manage_token(app, numbered),
-                                  _fields(app, numbered, name="Onze onze onze"))
+        operations.edit_by_signer(
+            _manage_token(app, numbered), _fields(app, numbered, name="Onze onze onze")
+        )
         operations.withdraw_by_signer(_manage_token(app, waiting))
     assert _in_step(app)
     assert len(_searchable(app)[0]) == 2
@@ -154,33 +189,52 @@ def test_a_failed_change_keeps_the_cached_count(app_factory: Any) -> None:
 
 
 def test_the_migration_carries_the_counts_into_the_tallies(
-    database_url: str, tmp_path: Path, request: pytest.FixtureRequest,
+    database_url: str,
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
 ) -> None:
-    url = (f"sqlite:///{tmp_path / 'migrating.sqlite'}" if database_url.startswith("sqlite")
-           else request.getfixturevalue("pg_target_url"))
+    url = (
+        f"sqlite:///{tmp_path / 'migrating.sqlite'}"
+        if database_url.startswith("sqlite")
+        else request.getfixturevalue("pg_target_url")
+    )
     app = make_app(url, tmp_path / "instance")
     with app.app_context():
         metadata = MetaData()
         metadata.reflect(db.engine)
         metadata.drop_all(db.engine)
         flask_migrate.upgrade(revision="0002")
-        rows = [("Ligue des familles", "ligue des familles", "ngo", "namur", "approved"),
-                ("11.11.11", "11 11 11", "ngo", "brussels", "approved"),
-                ("Vluchtelingenwerk", "vluchtelingenwerk", "union", "antwerp", "approved"),
-                ("Pending", "pending", "union", "antwerp", "verified")]
+        rows = [
+            ("Ligue des familles", "ligue des familles", "ngo", "namur", "approved"),
+            ("11.11.11", "11 11 11", "ngo", "brussels", "approved"),
+            ("Vluchtelingenwerk", "vluchtelingenwerk", "union", "antwerp", "approved"),
+            ("Pending", "pending", "union", "antwerp", "verified"),
+        ]
         with db.engine.begin() as connection:
             for index, (name, folded, category, region, state) in enumerate(rows):
-                connection.execute(text(
-                    "INSERT INTO endorsements (name, normalized_name, category, city, region, "
-                    "language, consent_publish, consent_version, consent_at, news_opt_in, "
-                    "state, token_nonce, created_at, updated_at) VALUES (:name, :folded, "
-                    ":category, 'X', :region, 'fr', true, 'v', CURRENT_TIMESTAMP, false, "
-                    ":state, :nonce, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"),
-                    {"name": name, "folded": folded, "category": category, "region": region,
-                     "state": state, "nonce": f"n{index}"})
-            connection.execute(text(
-                "UPDATE public_counts SET organisations = CASE category WHEN 'ngo' THEN 2 "
-                "WHEN 'union' THEN 1 ELSE 0 END"))
+                connection.execute(
+                    text(
+                        "INSERT INTO endorsements (name, normalized_name, category, city, region, "
+                        "language, consent_publish, consent_version, consent_at, news_opt_in, "
+                        "state, token_nonce, created_at, updated_at) VALUES (:name, :folded, "
+                        ":category, 'X', :region, 'fr', true, 'v', CURRENT_TIMESTAMP, false, "
+                        ":state, :nonce, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                    ),
+                    {
+                        "name": name,
+                        "folded": folded,
+                        "category": category,
+                        "region": region,
+                        "state": state,
+                        "nonce": f"n{index}",
+                    },
+                )
+            connection.execute(
+                text(
+                    "UPDATE public_counts SET organisations = CASE category WHEN 'ngo' THEN 2 "
+                    "WHEN 'union' THEN 1 ELSE 0 END"
+                )
+            )
         flask_migrate.upgrade()
         migrated = counts._read()
         assert migrated.organisations == 3
@@ -193,7 +247,8 @@ def test_the_migration_carries_the_counts_into_the_tallies(
             assert counts.recount().by_initial == before.by_initial
         # Migration 0005 copied the public names for searching, and only those.
         searchable = db.session.execute(
-            select(SearchName.normalized_name).order_by(SearchName.normalized_name)).scalars()
+            select(SearchName.normalized_name).order_by(SearchName.normalized_name)
+        ).scalars()
         assert list(searchable) == ["11 11 11", "ligue des familles", "vluchtelingenwerk"]
         db.session.remove()
         db.engine.dispose()

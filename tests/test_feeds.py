@@ -50,9 +50,18 @@ def _path(url: str) -> str:
 @pytest.fixture
 def secret(app: Flask) -> int:
     """An approved organisation whose contact details must never leave the console."""
-    return _add(app, "Quark Collective", contact_email=SECRET_EMAIL, contact_name=SECRET_NAME,
-                contact_role=SECRET_ROLE, statement="We sign.", category=Category.RESEARCH,
-                region=Region.LIEGE, city="Liège", website="https://quarks.example")
+    return _add(
+        app,
+        "Quark Collective",
+        contact_email=SECRET_EMAIL,
+        contact_name=SECRET_NAME,
+        contact_role=SECRET_ROLE,
+        statement="We sign.",
+        category=Category.RESEARCH,
+        region=Region.LIEGE,
+        city="Liège",
+        website="https://quarks.example",
+    )
 
 
 # --- supporters.csv ------------------------------------------------------------------
@@ -61,10 +70,15 @@ def secret(app: Flask) -> int:
 def test_csv_lists_approved_organisations_with_public_fields_only(
     app: Flask, client: FlaskClient, secret: int
 ) -> None:
-    ecoles = _add(app, "Écoles sans frontières", category=Category.EDUCATION,
-                  region=Region.NAMUR, city="Namur", statement='Line one,\n"quoted" line two')
-    for state in (State.UNVERIFIED, State.VERIFIED, State.REJECTED, State.HIDDEN,
-                  State.WITHDRAWN):
+    ecoles = _add(
+        app,
+        "Écoles sans frontières",
+        category=Category.EDUCATION,
+        region=Region.NAMUR,
+        city="Namur",
+        statement='Line one,\n"quoted" line two',
+    )
+    for state in (State.UNVERIFIED, State.VERIFIED, State.REJECTED, State.HIDDEN, State.WITHDRAWN):
         _add(app, f"Not public {state.value}", state)
 
     response = client.get("/supporters.csv")
@@ -78,12 +92,27 @@ def test_csv_lists_approved_organisations_with_public_fields_only(
     text = raw.decode("utf-8-sig")
     assert text.startswith('"id","name",')  # every cell quoted
     rows = list(csv.reader(io.StringIO(text, newline="")))
-    assert rows[0] == ["id", "name", "category", "region", "area", "city", "website",
-                       "statement", "approved_at"]
+    assert rows[0] == [
+        "id",
+        "name",
+        "category",
+        "region",
+        "area",
+        "city",
+        "website",
+        "statement",
+        "approved_at",
+    ]
     by_name = {row[1]: row for row in rows[1:]}
     assert list(by_name) == ["Écoles sans frontières", "Quark Collective"]  # alphabetical
-    assert by_name["Écoles sans frontières"][:6] == [str(ecoles), "Écoles sans frontières",
-                                                     "education", "namur", "wallonia", "Namur"]
+    assert by_name["Écoles sans frontières"][:6] == [
+        str(ecoles),
+        "Écoles sans frontières",
+        "education",
+        "namur",
+        "wallonia",
+        "Namur",
+    ]
     assert by_name["Écoles sans frontières"][7] == 'Line one,\n"quoted" line two'
     assert by_name["Quark Collective"][6] == "https://quarks.example"
     assert datetime.fromisoformat(by_name["Quark Collective"][8]).tzinfo is not None
@@ -91,10 +120,10 @@ def test_csv_lists_approved_organisations_with_public_fields_only(
         assert leak not in text
 
 
-@pytest.mark.parametrize("dangerous", ["=HYPERLINK(\"http://evil.example\")", "+32 2 123",
-                                       "-1+1", "@SUM(A1)", "\tTabbed"])
-def test_csv_cells_cannot_start_a_formula(app: Flask, client: FlaskClient,
-                                          dangerous: str) -> None:
+@pytest.mark.parametrize(
+    "dangerous", ['=HYPERLINK("http://evil.example")', "+32 2 123", "-1+1", "@SUM(A1)", "\tTabbed"]
+)
+def test_csv_cells_cannot_start_a_formula(app: Flask, client: FlaskClient, dangerous: str) -> None:
     _add(app, f"{dangerous} org", statement=f"{dangerous} statement")
     rows = list(csv.reader(io.StringIO(client.get("/supporters.csv").get_data(as_text=True))))
     (row,) = rows[1:]
@@ -104,12 +133,15 @@ def test_csv_cells_cannot_start_a_formula(app: Flask, client: FlaskClient,
 
 def test_csv_of_nobody_is_just_the_header(client: FlaskClient) -> None:
     text = client.get("/supporters.csv").get_data().decode("utf-8-sig")
-    assert text == '"id","name","category","region","area","city","website","statement",' \
-                   '"approved_at"\r\n'
+    assert (
+        text == '"id","name","category","region","area","city","website","statement",'
+        '"approved_at"\r\n'
+    )
 
 
-def test_csv_streams_in_pieces(app: Flask, client: FlaskClient,
-                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_csv_streams_in_pieces(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(feeds, "CSV_CHUNK", 1)
     for name in ("Alpha", "Beta", "Gamma"):
         _add(app, name)
@@ -130,8 +162,14 @@ def test_robots_keep_crawlers_out_of_the_console_only(client: FlaskClient) -> No
     robots = RobotFileParser()
     robots.parse(response.get_data(as_text=True).splitlines())
     assert robots.site_maps() == [f"{BASE}/sitemap.xml"]
-    for path in ("/", "/en/", "/fr/supporters", "/supporters.csv", "/api/v1/count",
-                 "/nl/feed.atom"):
+    for path in (
+        "/",
+        "/en/",
+        "/fr/supporters",
+        "/supporters.csv",
+        "/api/v1/count",
+        "/nl/feed.atom",
+    ):
         assert robots.can_fetch("AnyBot", f"{BASE}{path}"), path
     for path in ("/moderate/", "/moderate/login", "/moderate/queue"):
         assert not robots.can_fetch("AnyBot", f"{BASE}{path}"), path
@@ -139,8 +177,11 @@ def test_robots_keep_crawlers_out_of_the_console_only(client: FlaskClient) -> No
 
 def test_robots_take_the_base_url_from_the_config(app_factory: Any) -> None:
     app = app_factory(BASE_URL="https://example.org/campaign")
-    text = app.test_client().get("/robots.txt", headers={"Host": "attacker.example"}).get_data(
-        as_text=True)
+    text = (
+        app.test_client()
+        .get("/robots.txt", headers={"Host": "attacker.example"})
+        .get_data(as_text=True)
+    )
     assert "Sitemap: https://example.org/campaign/sitemap.xml" in text
     assert "attacker" not in text
 
@@ -199,16 +240,21 @@ def test_every_url_in_the_sitemap_answers(client: FlaskClient, secret: int) -> N
         assert response.status_code == 200, loc
 
 
-def test_the_dossier_is_listed_once_there_is_one(app: Flask, admin: FlaskClient,
-                                                 client: FlaskClient) -> None:
+def test_the_dossier_is_listed_once_there_is_one(
+    app: Flask, admin: FlaskClient, client: FlaskClient
+) -> None:
     """/<lang>/dossier answers 404 until an admin uploads the file, so only then is it listed."""
     if "moderation.upload_dossier" not in app.view_functions:
         pytest.skip("the dossier is not part of the site yet")
     assert not any(_path(loc).endswith("/dossier") for loc in _sitemap(client))
     pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-    done = admin.post("/moderate/content/dossier/nl", data={
-        "csrf_token": csrf_token(admin, "/moderate/content"),
-        "file": (io.BytesIO(pdf), "dossier.pdf")})
+    done = admin.post(
+        "/moderate/content/dossier/nl",
+        data={
+            "csrf_token": csrf_token(admin, "/moderate/content"),
+            "file": (io.BytesIO(pdf), "dossier.pdf"),
+        },
+    )
     assert done.status_code == 302
     listed = [loc for loc in _sitemap(client) if _path(loc).endswith("/dossier")]
     assert sorted(listed) == [f"{BASE}/en/dossier", f"{BASE}/fr/dossier", f"{BASE}/nl/dossier"]
@@ -249,8 +295,7 @@ def test_feed_lists_the_newest_supporters_first(app: Flask, client: FlaskClient)
     assert root.findtext(f"{ATOM}author/{ATOM}name")
 
     entries = root.findall(f"{ATOM}entry")
-    assert [e.findtext(f"{ATOM}title") for e in entries] == ["Third to sign", XSS,
-                                                             "First to sign"]
+    assert [e.findtext(f"{ATOM}title") for e in entries] == ["Third to sign", XSS, "First to sign"]
     ids = [e.findtext(f"{ATOM}id") or "" for e in entries]
     assert len(set(ids)) == 3
     for entry_id, number in zip(ids, (third, second, first), strict=True):
@@ -267,8 +312,7 @@ def test_feed_lists_the_newest_supporters_first(app: Flask, client: FlaskClient)
     assert category.get("term") == "youth"
 
 
-def test_feed_links_lead_to_the_entry_on_the_public_list(app: Flask,
-                                                         client: FlaskClient) -> None:
+def test_feed_links_lead_to_the_entry_on_the_public_list(app: Flask, client: FlaskClient) -> None:
     for number in range(3):
         _add(app, f"Filler {number} vzw")
     wanted = _add(app, "Zorgnetwerk Oost vzw")
@@ -298,8 +342,9 @@ def test_feed_speaks_the_language_of_its_url(app: Flask, client: FlaskClient) ->
     assert client.get("/de/feed.atom").status_code == 404
 
 
-def test_feed_holds_only_the_newest(app: Flask, client: FlaskClient,
-                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_feed_holds_only_the_newest(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(feeds, "FEED_SIZE", 2)
     for name in ("Oldest", "Middle", "Newest"):
         _add(app, name)
@@ -328,11 +373,20 @@ def test_feed_answers_304_when_unchanged(app: Flask, client: FlaskClient) -> Non
 
 
 def test_no_contact_data_in_any_open_data(client: FlaskClient, secret: int) -> None:
-    bodies = {url: client.get(url).get_data(as_text=True) for url in (
-        "/api/v1/supporters", "/api/v1/supporters?q=quark", "/api/v1/count",
-        "/supporters.csv", "/sitemap.xml", "/robots.txt",
-        "/en/feed.atom", "/fr/feed.atom", "/nl/feed.atom",
-    )}
+    bodies = {
+        url: client.get(url).get_data(as_text=True)
+        for url in (
+            "/api/v1/supporters",
+            "/api/v1/supporters?q=quark",
+            "/api/v1/count",
+            "/supporters.csv",
+            "/sitemap.xml",
+            "/robots.txt",
+            "/en/feed.atom",
+            "/fr/feed.atom",
+            "/nl/feed.atom",
+        )
+    }
     assert "Quark Collective" in bodies["/supporters.csv"]
     assert "Quark Collective" in bodies["/en/feed.atom"]
     assert "Quark Collective" in bodies["/api/v1/supporters"]

@@ -53,8 +53,15 @@ PAYLOADS = {
     "formula-minus": "-2+3+cmd|' /C calc'!A0",
     "formula-at": "@SUM(1+1)",
 }
-TEXT_FIELDS = ("name", "city", "website", "statement", "contact_name", "contact_role",
-               "contact_email")
+TEXT_FIELDS = (
+    "name",
+    "city",
+    "website",
+    "statement",
+    "contact_name",
+    "contact_role",
+    "contact_email",
+)
 PUBLIC_FIELDS = ("name", "city", "website", "statement")
 CONTACT_FIELDS = ("contact_name", "contact_role", "contact_email")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -107,15 +114,22 @@ def _formula_safe(value: str) -> str:
 
 
 def _sign_with(client: FlaskClient, field: str, payload: str) -> Any:
-    data = {**VALID_SIGNATURE, "name": f"Payload in {field}",
-            "contact_email": f"{field.replace('_', '-')}@payload.example", field: payload}
+    data = {
+        **VALID_SIGNATURE,
+        "name": f"Payload in {field}",
+        "contact_email": f"{field.replace('_', '-')}@payload.example",
+        field: payload,
+    }
     return submit(client, "/en/sign", data)
 
 
 def _stored(app: Flask, field: str) -> Endorsement | None:
     """The signature made by ``_sign_with`` for ``field``, if it was stored."""
-    key = (Endorsement.contact_email == f"{field.replace('_', '-')}@payload.example"
-           if field != "contact_email" else Endorsement.name == f"Payload in {field}")
+    key = (
+        Endorsement.contact_email == f"{field.replace('_', '-')}@payload.example"
+        if field != "contact_email"
+        else Endorsement.name == f"Payload in {field}"
+    )
     with app.app_context():
         entry = db.session.scalar(select(Endorsement).where(key))
         if entry is not None:
@@ -169,10 +183,16 @@ def _confirm_all(app: Flask, client: FlaskClient, entries: Iterable[Endorsement]
         assert client.post(path, data={"csrf_token": csrf}).status_code == 303
 
 
-def _check_console(app: Flask, moderator: FlaskClient, accepted: dict[str, Endorsement],
-                   payload: str) -> None:
-    pages = ["/moderate/", "/moderate/queue", "/moderate/endorsements", "/moderate/audit",
-             f"/moderate/endorsements?q={quote(payload)}"]
+def _check_console(
+    app: Flask, moderator: FlaskClient, accepted: dict[str, Endorsement], payload: str
+) -> None:
+    pages = [
+        "/moderate/",
+        "/moderate/queue",
+        "/moderate/endorsements",
+        "/moderate/audit",
+        f"/moderate/endorsements?q={quote(payload)}",
+    ]
     for entry in accepted.values():
         pages += [f"/moderate/endorsements/{entry.id}", f"/moderate/endorsements/{entry.id}/edit"]
     for page in pages:
@@ -185,20 +205,25 @@ def _check_console(app: Flask, moderator: FlaskClient, accepted: dict[str, Endor
             assert str(escape(getattr(entry, field))) in queue, field
 
     for query in ("", f"?q={quote(payload)}"):
-        rows = assert_inert_csv(moderator.get(f"/moderate/endorsements.csv{query}"),
-                                f"console CSV{query}")
+        rows = assert_inert_csv(
+            moderator.get(f"/moderate/endorsements.csv{query}"), f"console CSV{query}"
+        )
         cells = {cell for row in rows for cell in row}
         for field, entry in accepted.items():
             if query == "" or field == "name":
                 assert _formula_safe(getattr(entry, field)) in cells, field
 
 
-def _check_public_pages(client: FlaskClient, accepted: dict[str, Endorsement],
-                        payload: str) -> None:
+def _check_public_pages(
+    client: FlaskClient, accepted: dict[str, Endorsement], payload: str
+) -> None:
     names = {entry.name for entry in accepted.values()}
     for lang in LANGUAGES:
-        for page in (f"/{lang}/", f"/{lang}/supporters?q={quote(payload)}",
-                     f"/{lang}/supporters?per_page=200"):
+        for page in (
+            f"/{lang}/",
+            f"/{lang}/supporters?q={quote(payload)}",
+            f"/{lang}/supporters?per_page=200",
+        ):
             response = client.get(page)
             assert response.status_code in (200, 400), page
             assert_inert_html(response.get_data(as_text=True), page)
@@ -248,8 +273,16 @@ def test_a_javascript_website_is_refused_by_the_console_too(
 ) -> None:
     entry_id = make_endorsement(app, State.VERIFIED)
     page = f"/moderate/endorsements/{entry_id}/edit"
-    response = post_action(moderator, page, page, name="Ligue", category="ngo", city="Namur",
-                           region="namur", website="javascript:alert(1)")
+    response = post_action(
+        moderator,
+        page,
+        page,
+        name="Ligue",
+        category="ngo",
+        city="Namur",
+        region="namur",
+        website="javascript:alert(1)",
+    )
     assert response.status_code == 400
     assert 'id="website-error"' in response.get_data(as_text=True)
     with app.app_context():
@@ -263,8 +296,12 @@ MANAGE = getattr(Purpose, "MANAGE", None)
 DOORS: dict[Purpose, str] = {Purpose.CONFIRM: "confirm", Purpose.INVITE: "welcome"}
 if MANAGE is not None:
     DOORS[MANAGE] = "manage"
-FOREIGN = [pytest.param(made, door, id=f"{made.value}-token-at-{DOORS[door]}")
-           for made in Purpose for door in DOORS if made != door]
+FOREIGN = [
+    pytest.param(made, door, id=f"{made.value}-token-at-{DOORS[door]}")
+    for made in Purpose
+    for door in DOORS
+    if made != door
+]
 SIGNER = "signer{}@replay.example"
 
 
@@ -276,13 +313,19 @@ def _knock(client: FlaskClient, door: Purpose, token: str) -> list[Any]:
         return [client.get(path), client.post(path, data=csrf)]
     if door == Purpose.INVITE:
         path = f"/moderate/welcome/{token}"
-        password = {"password": "a new password, long enough", "confirm":
-                    "a new password, long enough"}
+        password = {
+            "password": "a new password, long enough",
+            "confirm": "a new password, long enough",
+        }
         return [client.get(path), client.post(path, data={**csrf, **password})]
     path = f"/en/manage/{token}"
     fields = {**VALID_SIGNATURE, "name": "Taken over"}
-    return [client.get(path), client.post(path, data={**csrf, **fields}),
-            client.post(f"{path}/withdraw", data=csrf), client.post(f"{path}/erase", data=csrf)]
+    return [
+        client.get(path),
+        client.post(path, data={**csrf, **fields}),
+        client.post(f"{path}/withdraw", data=csrf),
+        client.post(f"{path}/erase", data=csrf),
+    ]
 
 
 def _aligned(app: Flask, number: int) -> tuple[int, str]:
@@ -290,14 +333,14 @@ def _aligned(app: Flask, number: int) -> tuple[int, str]:
     nonce: a link of any purpose then carries the same payload, and only its salt (its
     purpose) tells it apart."""
     user_id = make_user(app, f"moderator{number}@campaign.example")
-    entry_id = make_endorsement(app, name=f"Replay {number}",
-                                contact_email=SIGNER.format(number))
+    entry_id = make_endorsement(app, name=f"Replay {number}", contact_email=SIGNER.format(number))
     padding = 0
     while entry_id != user_id:
         padding += 1
         if entry_id < user_id:
-            entry_id = make_endorsement(app, name=f"Replay {number}",
-                                        contact_email=SIGNER.format(f"{number}-{padding}"))
+            entry_id = make_endorsement(
+                app, name=f"Replay {number}", contact_email=SIGNER.format(f"{number}-{padding}")
+            )
         else:
             user_id = make_user(app, f"moderator{number}-{padding}@campaign.example")
     with app.app_context(), write_transaction():
@@ -309,21 +352,32 @@ def _aligned(app: Flask, number: int) -> tuple[int, str]:
 def _state(app: Flask) -> list[tuple[Any, ...]]:
     """Everything a link could change: endorsements, accounts, the public count."""
     with app.app_context():
-        entries = db.session.execute(select(
-            Endorsement.id, Endorsement.state, Endorsement.name, Endorsement.token_nonce,
-            Endorsement.contact_email, Endorsement.contact_name).order_by(Endorsement.id)).all()
-        users = db.session.execute(select(
-            User.id, User.password_hash, User.token_nonce, User.session_version, User.active)
-            .order_by(User.id)).all()
+        entries = db.session.execute(
+            select(
+                Endorsement.id,
+                Endorsement.state,
+                Endorsement.name,
+                Endorsement.token_nonce,
+                Endorsement.contact_email,
+                Endorsement.contact_name,
+            ).order_by(Endorsement.id)
+        ).all()
+        users = db.session.execute(
+            select(
+                User.id, User.password_hash, User.token_nonce, User.session_version, User.active
+            ).order_by(User.id)
+        ).all()
         counts = db.session.execute(select(PublicTally)).scalars().all()
-        return [*map(tuple, entries), *map(tuple, users),
-                *((c.facet, c.key, c.organisations) for c in counts)]
+        return [
+            *map(tuple, entries),
+            *map(tuple, users),
+            *((c.facet, c.key, c.organisations) for c in counts),
+        ]
 
 
 def _assert_refused(responses: list[Any]) -> None:
     for response in responses:
-        assert response.status_code in (400, 410), (response.request.path,
-                                                    response.status_code)
+        assert response.status_code in (400, 410), (response.request.path, response.status_code)
         body = response.get_data(as_text=True)
         assert "@replay.example" not in body  # nobody's address leaks
         assert "@campaign.example" not in body
@@ -335,8 +389,7 @@ def _skip_missing_doors(app: Flask, *doors: Purpose) -> None:
 
 
 @pytest.mark.parametrize("door", DOORS, ids=DOORS.values())
-def test_each_door_opens_with_its_own_token(app: Flask, client: FlaskClient,
-                                            door: Purpose) -> None:
+def test_each_door_opens_with_its_own_token(app: Flask, client: FlaskClient, door: Purpose) -> None:
     """The control for the tests below: the aligned subjects are genuine."""
     _skip_missing_doors(app, door)
     entry_id, nonce = _aligned(app, 1)
@@ -409,15 +462,24 @@ SQL_SEARCHES = [
 @pytest.fixture
 def searchable(app: Flask) -> dict[State, int]:
     """One endorsement in each state that matters to a search, with contact data to leak."""
-    return {state: make_endorsement(app, state, name=f"Searchable {state.value}",
-                                    contact_email=f"{state.value}@hidden-contact.example")
-            for state in (State.APPROVED, State.VERIFIED, State.UNVERIFIED, State.REJECTED)}
+    return {
+        state: make_endorsement(
+            app,
+            state,
+            name=f"Searchable {state.value}",
+            contact_email=f"{state.value}@hidden-contact.example",
+        )
+        for state in (State.APPROVED, State.VERIFIED, State.UNVERIFIED, State.REJECTED)
+    }
 
 
 @pytest.mark.parametrize("search", SQL_SEARCHES)
 def test_sql_in_a_search_box_is_only_text(
-    app: Flask, client: FlaskClient, moderator: FlaskClient, searchable: dict[State, int],
-    search: str
+    app: Flask,
+    client: FlaskClient,
+    moderator: FlaskClient,
+    searchable: dict[State, int],
+    search: str,
 ) -> None:
     before = _state(app)
     q = quote(search)

@@ -35,8 +35,11 @@ SOME = settings(max_examples=120, deadline=None, database=None)
 MANY = settings(max_examples=150, deadline=None, database=None)
 
 #: The app's per-address limits (read per request), raised: these tests post a lot.
-UNLIMITED = {"SIGN_LIMIT": "1000000 per hour", "RESEND_LIMIT": "1000000 per hour",
-             "API_LIMIT": "1000000 per minute"}
+UNLIMITED = {
+    "SIGN_LIMIT": "1000000 per hour",
+    "RESEND_LIMIT": "1000000 per hour",
+    "API_LIMIT": "1000000 per minute",
+}
 
 SQL = [
     "' OR 1=1 --",
@@ -140,8 +143,10 @@ def _variant(draw: st.DrawFn, name: str) -> str:
 
 
 @MANY
-@given(data=st.data(), name=st.text(alphabet=string.ascii_letters + string.digits + " .-'&",
-                                    min_size=1, max_size=60))
+@given(
+    data=st.data(),
+    name=st.text(alphabet=string.ascii_letters + string.digits + " .-'&", min_size=1, max_size=60),
+)
 def test_case_and_accent_variants_of_an_ascii_name_normalise_equally(
     data: st.DataObject, name: str
 ) -> None:
@@ -152,11 +157,28 @@ def test_case_and_accent_variants_of_an_ascii_name_normalise_equally(
 
 # (b) The sign form.
 
-FORM_FIELDS = ("name", "category", "city", "region", "website", "statement", "contact_name",
-               "contact_email", "contact_role", "consent_publish", "news_opt_in", "fax_number")
-LINE_FIELDS = {"name": limits.NAME_MAX, "city": limits.CITY_MAX,
-               "contact_name": limits.PERSON_MAX, "contact_role": limits.PERSON_MAX,
-               "website": limits.WEBSITE_MAX, "contact_email": limits.EMAIL_MAX}
+FORM_FIELDS = (
+    "name",
+    "category",
+    "city",
+    "region",
+    "website",
+    "statement",
+    "contact_name",
+    "contact_email",
+    "contact_role",
+    "consent_publish",
+    "news_opt_in",
+    "fax_number",
+)
+LINE_FIELDS = {
+    "name": limits.NAME_MAX,
+    "city": limits.CITY_MAX,
+    "contact_name": limits.PERSON_MAX,
+    "contact_role": limits.PERSON_MAX,
+    "website": limits.WEBSITE_MAX,
+    "contact_email": limits.EMAIL_MAX,
+}
 
 
 @st.composite
@@ -225,8 +247,13 @@ def test_the_sign_form_answers_303_or_400_and_stores_only_clean_rows(hostile_app
     @SOME
     @given(data=signatures())
     @example(data={**VALID_SIGNATURE, "name": "' OR 1=1 --"})
-    @example(data={**VALID_SIGNATURE, "contact_email": "drop@sign.example",
-                   "statement": '"; DROP TABLE endorsements; --'})
+    @example(
+        data={
+            **VALID_SIGNATURE,
+            "contact_email": "drop@sign.example",
+            "statement": '"; DROP TABLE endorsements; --',
+        }
+    )
     def post(data: dict[str, str]) -> None:
         response = client.post("/en/sign", data={"csrf_token": token, **data})
         assert response.status_code in (303, 400), (response.status_code, data)
@@ -303,9 +330,9 @@ def _mutations(token: str) -> st.SearchStrategy[str]:
     """``token`` with characters replaced, inserted or cut."""
     position = st.integers(0, len(token))
     return st.one_of(
-        st.builds(lambda i, c: token[:i] + c + token[i + 1:], position, st.characters()),
+        st.builds(lambda i, c: token[:i] + c + token[i + 1 :], position, st.characters()),
         st.builds(lambda i, c: token[:i] + c + token[i:], position, st.text(max_size=3)),
-        st.builds(lambda i, j: token[:min(i, j)] + token[max(i, j):], position, position),
+        st.builds(lambda i, j: token[: min(i, j)] + token[max(i, j) :], position, position),
     )
 
 
@@ -315,8 +342,11 @@ def test_read_token_raises_only_token_errors(app: Flask) -> None:
         genuine = make_token(Purpose.CONFIRM, 1, "nonce")
 
         @SOME
-        @given(token=st.one_of(st.text(), token_like, _mutations(genuine)),
-               purpose=st.sampled_from(list(Purpose)), max_age=st.integers(0, 10**9))
+        @given(
+            token=st.one_of(st.text(), token_like, _mutations(genuine)),
+            purpose=st.sampled_from(list(Purpose)),
+            max_age=st.integers(0, 10**9),
+        )
         def read(token: str, purpose: Purpose, max_age: int) -> None:
             try:
                 carried = read_token(purpose, token, max_age)
@@ -336,18 +366,37 @@ _GOOD_VALUES = [c.value for c in Category] + [r.value for r in Region] + [a.valu
 query_values = st.one_of(
     hostile_text,
     st.sampled_from(_GOOD_VALUES + [*LETTERS, OTHER_LETTER, "A", "Z", "é", "ß", "İ"]),
-    st.integers(-10**15, 10**15).map(str),
-    st.sampled_from(["", " ", "0", "000", "1", "200", "201", "999999999999", "9999999999999",
-                     "²", "١", "+1", " 1", "1.0", "0x10"]),
+    st.integers(-(10**15), 10**15).map(str),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "0",
+            "000",
+            "1",
+            "200",
+            "201",
+            "999999999999",
+            "9999999999999",
+            "²",
+            "١",
+            "+1",
+            " 1",
+            "1.0",
+            "0x10",
+        ]
+    ),
 )
 
 
 @pytest.fixture
 def listed_app(hostile_app: Flask) -> Flask:
-    for number, name in enumerate(["Ligue des familles", "Écoles sans frontières",
-                                   "123 Solidarité", "Zonnebloem vzw"]):
-        make_endorsement(hostile_app, State.APPROVED, name=name,
-                         contact_email=f"listed{number}@list.example")
+    for number, name in enumerate(
+        ["Ligue des familles", "Écoles sans frontières", "123 Solidarité", "Zonnebloem vzw"]
+    ):
+        make_endorsement(
+            hostile_app, State.APPROVED, name=name, contact_email=f"listed{number}@list.example"
+        )
     return hostile_app
 
 
@@ -363,8 +412,10 @@ def test_any_supporters_query_answers_200_or_400(listed_app: Flask) -> None:
     before = _snapshot(listed_app)
 
     @SOME
-    @given(query=st.dictionaries(st.sampled_from(QUERY_KEYS), query_values, min_size=1),
-           lang=st.sampled_from(LANGUAGES))
+    @given(
+        query=st.dictionaries(st.sampled_from(QUERY_KEYS), query_values, min_size=1),
+        lang=st.sampled_from(LANGUAGES),
+    )
     @example(query={"q": "' OR 1=1 --", "letter": "#", "per_page": "200"}, lang="en")
     @example(query={"q": "\x00", "category": "<script>"}, lang="fr")
     def ask(query: dict[str, str], lang: str) -> None:
@@ -397,8 +448,10 @@ def test_corner_case_supporters_queries_answer_200_or_400(
 
 def _snapshot(app: Flask) -> list[tuple[Any, ...]]:
     with app.app_context():
-        rows = db.session.execute(select(Endorsement.id, Endorsement.name, Endorsement.state,
-                                         Endorsement.normalized_name)
-                                  .order_by(Endorsement.id)).all()
+        rows = db.session.execute(
+            select(
+                Endorsement.id, Endorsement.name, Endorsement.state, Endorsement.normalized_name
+            ).order_by(Endorsement.id)
+        ).all()
         assert db.session.scalar(select(func.count()).select_from(Endorsement)) == len(rows)
         return [tuple(row) for row in rows]

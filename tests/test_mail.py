@@ -66,8 +66,9 @@ def test_smtp_down_keeps_the_signature_and_the_mail_until_it_is_back(app_factory
 
 
 def test_retries_back_off_exponentially_then_give_up(app_factory: Any) -> None:
-    app = app_factory(MAIL_URL=f"smtp://127.0.0.1:{free_port()}", MAIL_BACKOFF_SECONDS=60,
-                      MAIL_MAX_ATTEMPTS=3)
+    app = app_factory(
+        MAIL_URL=f"smtp://127.0.0.1:{free_port()}", MAIL_BACKOFF_SECONDS=60, MAIL_MAX_ATTEMPTS=3
+    )
     sign(app.test_client())
     delays = []
     for _ in range(2):
@@ -105,8 +106,9 @@ def test_a_mail_claimed_by_a_sender_that_died_is_sent_after_its_lease(
         assert outbox.deliver().sent == [message_id]
 
 
-def test_the_response_does_not_wait_for_a_slow_smtp_server(live_server: Any,
-                                                            smtp_server: SmtpServer) -> None:
+def test_the_response_does_not_wait_for_a_slow_smtp_server(
+    live_server: Any, smtp_server: SmtpServer
+) -> None:
     import requests
 
     gate = threading.Event()
@@ -117,9 +119,12 @@ def test_the_response_does_not_wait_for_a_slow_smtp_server(live_server: Any,
         token = page.text.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
         from .helpers import VALID_SIGNATURE
 
-        response = session.post(f"{live_server.url}/en/sign",
-                                data={"csrf_token": token, **VALID_SIGNATURE},
-                                allow_redirects=False, timeout=10)
+        response = session.post(
+            f"{live_server.url}/en/sign",
+            data={"csrf_token": token, **VALID_SIGNATURE},
+            allow_redirects=False,
+            timeout=10,
+        )
         # The SMTP server is holding the mail, yet the signer already has the answer.
         assert response.status_code == 303
         assert smtp_server.mailbox.messages == []
@@ -141,8 +146,9 @@ def test_mails_have_text_and_html_and_are_in_the_signers_language(
     assert "/fr/confirm/" in text_of(mail)
 
 
-def test_the_console_mailer_logs_and_keeps_a_copy(app_factory: Any, caplog: Any,
-                                                   tmp_path: Path) -> None:
+def test_the_console_mailer_logs_and_keeps_a_copy(
+    app_factory: Any, caplog: Any, tmp_path: Path
+) -> None:
     app = app_factory(MAIL_URL="console:")
     with caplog.at_level("INFO"):
         sign(app.test_client())
@@ -164,13 +170,30 @@ def test_the_mail_worker_process_delivers_and_stops_cleanly(
         row = db.session.scalars(select(OutboxMessage)).one()
         row.next_attempt_at = utcnow()
         db.session.commit()
-    env = {**os.environ, "ENDORSE_DATABASE_URL": database_url,
-           "ENDORSE_MAIL_URL": smtp_server.url, "ENDORSE_INSTANCE_PATH": str(tmp_path),
-           "ENDORSE_SECRET_KEY": "test-secret-key-that-is-long-enough"}
+    env = {
+        **os.environ,
+        "ENDORSE_DATABASE_URL": database_url,
+        "ENDORSE_MAIL_URL": smtp_server.url,
+        "ENDORSE_INSTANCE_PATH": str(tmp_path),
+        "ENDORSE_SECRET_KEY": "test-secret-key-that-is-long-enough",
+    }
     worker = subprocess.Popen(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "endorse", "mail-worker",
-         "--interval", "0.2"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "flask",
+            "--app",
+            "wsgi",
+            "endorse",
+            "mail-worker",
+            "--interval",
+            "0.2",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         mailbox.wait_for(1, timeout=30)

@@ -14,8 +14,10 @@ from endorse.models.schema import include_for
 def test_migrations_match_the_models(app: Flask) -> None:
     # The test database was built from empty by the migrations alone (see conftest).
     with app.app_context(), db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={
-            "compare_type": True, "include_object": include_for(connection.dialect.name)})
+        context = MigrationContext.configure(
+            connection,
+            opts={"compare_type": True, "include_object": include_for(connection.dialect.name)},
+        )
         differences = compare_metadata(context, db.metadata)
     assert differences == []
 

@@ -23,9 +23,17 @@ from .helpers import (
 )
 
 OPEN = {"moderation.login", "moderation.set_password"}
-ADMIN_ONLY = {"moderation.users", "moderation.invite", "moderation.change_role",
-              "moderation.deactivate", "moderation.activate", "moderation.content_index",
-              "moderation.edit_page", "moderation.edit_answer", "moderation.upload_dossier"}
+ADMIN_ONLY = {
+    "moderation.users",
+    "moderation.invite",
+    "moderation.change_role",
+    "moderation.deactivate",
+    "moderation.activate",
+    "moderation.content_index",
+    "moderation.edit_page",
+    "moderation.edit_answer",
+    "moderation.upload_dossier",
+}
 
 
 def _console_routes(app: Flask) -> list[tuple[str, str, str]]:
@@ -33,8 +41,14 @@ def _console_routes(app: Flask) -> list[tuple[str, str, str]]:
     for rule in app.url_map.iter_rules():
         if not rule.endpoint.startswith("moderation."):
             continue
-        values = {"endorsement_id": 1, "user_id": 2, "token": "not-a-token",
-                  "slug": "experts", "language": "fr", "key": "impact"}
+        values = {
+            "endorsement_id": 1,
+            "user_id": 2,
+            "token": "not-a-token",
+            "slug": "experts",
+            "language": "fr",
+            "key": "impact",
+        }
         url = rule.build({k: v for k, v in values.items() if k in rule.arguments})[1]
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             routes.append((rule.endpoint, method, url))
@@ -52,8 +66,13 @@ def _request(client: FlaskClient, method: str, url: str) -> Any:
 
 def test_the_walk_covers_the_console(app: Flask) -> None:
     endpoints = {endpoint for endpoint, _m, _u in _console_routes(app)}
-    assert {"moderation.dashboard", "moderation.queue", "moderation.approve",
-            "moderation.export_csv", "moderation.audit_log"} <= endpoints
+    assert {
+        "moderation.dashboard",
+        "moderation.queue",
+        "moderation.approve",
+        "moderation.export_csv",
+        "moderation.audit_log",
+    } <= endpoints
     assert endpoints >= ADMIN_ONLY
     assert endpoints >= OPEN
 
@@ -85,8 +104,11 @@ def test_every_console_route_answers_by_role(app: Flask, role: str) -> None:
         if endpoint in ADMIN_ONLY and role == "moderator":
             assert response.status_code == 403, (endpoint, method)
         elif endpoint not in OPEN:
-            assert response.status_code in (200, 302, 303, 400, 410), (endpoint, method,
-                                                                          response.status_code)
+            assert response.status_code in (200, 302, 303, 400, 410), (
+                endpoint,
+                method,
+                response.status_code,
+            )
             assert response.status_code != 403
 
 
@@ -155,9 +177,7 @@ def test_an_idle_session_ends(app: Flask, moderator: FlaskClient) -> None:
     assert "without activity" in page
 
 
-def test_deactivating_an_account_ends_its_sessions_at_once(
-    app: Flask, admin: FlaskClient
-) -> None:
+def test_deactivating_an_account_ends_its_sessions_at_once(app: Flask, admin: FlaskClient) -> None:
     user_id = make_user(app, "leaving@campaign.example")
     leaving = app.test_client()
     login(leaving, "leaving@campaign.example")
@@ -172,9 +192,11 @@ def test_deactivating_an_account_ends_its_sessions_at_once(
 
 def test_an_admin_cannot_lock_out_the_last_admin(app: Flask, admin: FlaskClient) -> None:
     token = csrf_token(admin, "/moderate/users")
-    response = admin.post("/moderate/users/1/role", data={"csrf_token": token,
-                                                          "role": "moderator"},
-                          follow_redirects=True)
+    response = admin.post(
+        "/moderate/users/1/role",
+        data={"csrf_token": token, "role": "moderator"},
+        follow_redirects=True,
+    )
     assert "last active admin" in response.get_data(as_text=True)
     assert admin.get("/moderate/users").status_code == 200
 
@@ -221,22 +243,31 @@ def test_successful_logins_do_not_count(app_factory: Any) -> None:
 
 def test_next_only_leads_to_our_own_console(app: Flask, client: FlaskClient) -> None:
     make_user(app, "mod@campaign.example")
-    for target, expected in [("/moderate/queue", "/moderate/queue"),
-                             ("https://evil.example/", "/moderate/"),
-                             ("//evil.example/x", "/moderate/"),
-                             ("/\\evil.example", "/moderate/")]:
+    for target, expected in [
+        ("/moderate/queue", "/moderate/queue"),
+        ("https://evil.example/", "/moderate/"),
+        ("//evil.example/x", "/moderate/"),
+        ("/\\evil.example", "/moderate/"),
+    ]:
         fresh = app.test_client()
         page = f"/moderate/login?next={target}"
-        response = fresh.post(page, data={"csrf_token": csrf_token(fresh, page),
-                                          "email": "mod@campaign.example", "password": PASSWORD})
+        response = fresh.post(
+            page,
+            data={
+                "csrf_token": csrf_token(fresh, page),
+                "email": "mod@campaign.example",
+                "password": PASSWORD,
+            },
+        )
         assert response.headers["Location"] == expected, target
 
 
 def test_an_invited_moderator_sets_a_password_once(
     app: Flask, admin: FlaskClient, mailbox: Mailbox
 ) -> None:
-    response = submit(admin, "/moderate/users", {"email": "new@campaign.example",
-                                                 "role": "moderator"})
+    response = submit(
+        admin, "/moderate/users", {"email": "new@campaign.example", "role": "moderator"}
+    )
     assert response.status_code == 302
     [mail] = mailbox.wait_for(1)
     assert mail["To"] == "new@campaign.example"
@@ -258,8 +289,9 @@ def test_an_invited_moderator_sets_a_password_once(
 
 
 def test_inviting_an_existing_address_says_so(app: Flask, admin: FlaskClient) -> None:
-    response = submit(admin, "/moderate/users", {"email": "admin@campaign.example",
-                                                 "role": "moderator"})
+    response = submit(
+        admin, "/moderate/users", {"email": "admin@campaign.example", "role": "moderator"}
+    )
     assert response.status_code == 400
     assert "exists already" in response.get_data(as_text=True)
 
@@ -278,7 +310,8 @@ def test_a_deactivated_account_can_be_reactivated(app: Flask, admin: FlaskClient
 
 def test_an_admin_cannot_deactivate_themselves(app: Flask, admin: FlaskClient) -> None:
     token = csrf_token(admin, "/moderate/users")
-    response = admin.post("/moderate/users/1/deactivate", data={"csrf_token": token},
-                          follow_redirects=True)
+    response = admin.post(
+        "/moderate/users/1/deactivate", data={"csrf_token": token}, follow_redirects=True
+    )
     assert "cannot deactivate your own account" in response.get_data(as_text=True)
     assert admin.get("/moderate/").status_code == 200

@@ -42,8 +42,7 @@ APPROVED = [
     ("Université de Namur", Category.RESEARCH, Region.NAMUR),
     ("Zonnebloem vzw", Category.NGO, Region.WEST_FLANDERS),
 ]
-HIDDEN_STATES = [State.UNVERIFIED, State.VERIFIED, State.REJECTED, State.HIDDEN,
-                 State.WITHDRAWN]
+HIDDEN_STATES = [State.UNVERIFIED, State.VERIFIED, State.REJECTED, State.HIDDEN, State.WITHDRAWN]
 
 
 _EMAILS = itertools.count(1)
@@ -58,11 +57,12 @@ def _add(app: Flask, name: str, state: State = State.APPROVED, **fields: Any) ->
 @pytest.fixture
 def listed(app: Flask) -> dict[str, int]:
     """The approved organisations (by name), plus one in every state that is not public."""
-    ids = {name: _add(app, name, category=category, region=region, city="Somewhere")
-           for name, category, region in APPROVED}
+    ids = {
+        name: _add(app, name, category=category, region=region, city="Somewhere")
+        for name, category, region in APPROVED
+    }
     for state in HIDDEN_STATES:
-        _add(app, f"Not public {state.value}", state, category=Category.NGO,
-             region=Region.BRUSSELS)
+        _add(app, f"Not public {state.value}", state, category=Category.NGO, region=Region.BRUSSELS)
     return ids
 
 
@@ -122,23 +122,33 @@ def test_the_default_page_holds_fifty(app: Flask, client: FlaskClient) -> None:
     assert [e["name"] for e in last["supporters"]] == ["Organisation 050"]
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("category=health", ["Dokters van de Wereld vzw", "Eerste Hulp"]),
-    ("category=ngo&region=brussels", ["Amnesty International Belgique"]),
-    ("region=namur", ["123 Solidarité", "Université de Namur"]),
-    ("area=flanders", ["Dokters van de Wereld vzw", "Eerste Hulp",
-                       "Kinderrechtencoalitie Vlaanderen", "Ouders voor Kinderen",
-                       "Zonnebloem vzw"]),
-    ("area=wallonia&category=research", ["Université de Namur"]),
-    ("letter=e", ["Écoles sans frontières", "Eerste Hulp"]),
-    ("letter=E", ["Écoles sans frontières", "Eerste Hulp"]),
-    ("letter=l", ["asbl Ligue des droits humains"]),
-    ("letter=%23", ["123 Solidarité"]),
-    ("q=ECOLE", ["Écoles sans frontières"]),
-    ("q=kinder", ["Kinderrechtencoalitie Vlaanderen", "Ouders voor Kinderen"]),
-    ("q=nobody+by+that+name", []),
-    ("category=faith", []),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("category=health", ["Dokters van de Wereld vzw", "Eerste Hulp"]),
+        ("category=ngo&region=brussels", ["Amnesty International Belgique"]),
+        ("region=namur", ["123 Solidarité", "Université de Namur"]),
+        (
+            "area=flanders",
+            [
+                "Dokters van de Wereld vzw",
+                "Eerste Hulp",
+                "Kinderrechtencoalitie Vlaanderen",
+                "Ouders voor Kinderen",
+                "Zonnebloem vzw",
+            ],
+        ),
+        ("area=wallonia&category=research", ["Université de Namur"]),
+        ("letter=e", ["Écoles sans frontières", "Eerste Hulp"]),
+        ("letter=E", ["Écoles sans frontières", "Eerste Hulp"]),
+        ("letter=l", ["asbl Ligue des droits humains"]),
+        ("letter=%23", ["123 Solidarité"]),
+        ("q=ECOLE", ["Écoles sans frontières"]),
+        ("q=kinder", ["Kinderrechtencoalitie Vlaanderen", "Ouders voor Kinderen"]),
+        ("q=nobody+by+that+name", []),
+        ("category=faith", []),
+    ],
+)
 def test_filters_match_the_public_list(
     client: FlaskClient, listed: dict[str, int], query: str, expected: list[str]
 ) -> None:
@@ -157,37 +167,60 @@ def test_next_and_previous_keep_the_filters(client: FlaskClient, listed: dict[st
 
 
 def test_entries_carry_public_fields_only(client: FlaskClient, app: Flask) -> None:
-    _add(app, "Jeugdwerk Gent vzw", category=Category.YOUTH, region=Region.EAST_FLANDERS,
-         city="Gent", website="https://jeugdwerk.example", statement="Kinderen horen vrij.",
-         contact_name=SECRET_NAME, contact_role=SECRET_ROLE)
-    make_endorsement(app, State.APPROVED, name="Secret keepers", contact_email=SECRET_EMAIL,
-                     contact_name=SECRET_NAME, contact_role=SECRET_ROLE)
+    _add(
+        app,
+        "Jeugdwerk Gent vzw",
+        category=Category.YOUTH,
+        region=Region.EAST_FLANDERS,
+        city="Gent",
+        website="https://jeugdwerk.example",
+        statement="Kinderen horen vrij.",
+        contact_name=SECRET_NAME,
+        contact_role=SECRET_ROLE,
+    )
+    make_endorsement(
+        app,
+        State.APPROVED,
+        name="Secret keepers",
+        contact_email=SECRET_EMAIL,
+        contact_name=SECRET_NAME,
+        contact_role=SECRET_ROLE,
+    )
     (entry, *_rest), _pages = _walk(client, f"{API}?region=east_flanders")
     assert entry == {
-        "id": entry["id"], "name": "Jeugdwerk Gent vzw", "category": "youth", "city": "Gent",
-        "region": "east_flanders", "area": "flanders", "website": "https://jeugdwerk.example",
-        "statement": "Kinderen horen vrij.", "approved_at": entry["approved_at"], "logo": False,
+        "id": entry["id"],
+        "name": "Jeugdwerk Gent vzw",
+        "category": "youth",
+        "city": "Gent",
+        "region": "east_flanders",
+        "area": "flanders",
+        "website": "https://jeugdwerk.example",
+        "statement": "Kinderen horen vrij.",
+        "approved_at": entry["approved_at"],
+        "logo": False,
     }
     assert datetime.fromisoformat(entry["approved_at"]).tzinfo is not None
-    for url in (API, f"{API}?q=secret", f"{API}?per_page=1", "/api/v1/count",
-                "/api/v1/audit/head"):
+    for url in (API, f"{API}?q=secret", f"{API}?per_page=1", "/api/v1/count", "/api/v1/audit/head"):
         body = client.get(url).get_data(as_text=True)
         for secret in (SECRET_NAME, SECRET_EMAIL, SECRET_ROLE, "contact.example"):
             assert secret not in body, (url, secret)
 
 
-@pytest.mark.parametrize(("query", "parameter"), [
-    ("category=nope", "category"),
-    ("region=mars", "region"),
-    ("area=atlantis", "area"),
-    ("letter=ab", "letter"),
-    ("letter=%C3%A9", "letter"),
-    ("after=x", "after"),
-    ("after=-1", "after"),
-    ("before=1.5", "before"),
-    ("per_page=1000", "per_page"),
-    ("q=" + "x" * 201, "q"),
-])
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [
+        ("category=nope", "category"),
+        ("region=mars", "region"),
+        ("area=atlantis", "area"),
+        ("letter=ab", "letter"),
+        ("letter=%C3%A9", "letter"),
+        ("after=x", "after"),
+        ("after=-1", "after"),
+        ("before=1.5", "before"),
+        ("per_page=1000", "per_page"),
+        ("q=" + "x" * 201, "q"),
+    ],
+)
 def test_bad_parameters_get_a_json_400_naming_them(
     client: FlaskClient, query: str, parameter: str
 ) -> None:
@@ -207,8 +240,9 @@ def test_an_unknown_position_is_the_first_page(client: FlaskClient, listed: dict
     assert [e["name"] for e in hidden["supporters"]] == ["123 Solidarité", "ACV-CSC"]
 
 
-def test_etag_gives_304_until_the_list_changes(app: Flask, client: FlaskClient,
-                                               listed: dict[str, int]) -> None:
+def test_etag_gives_304_until_the_list_changes(
+    app: Flask, client: FlaskClient, listed: dict[str, int]
+) -> None:
     response = client.get(f"{API}?per_page=5")
     etag = response.headers["ETag"]
     assert response.cache_control.public
@@ -228,10 +262,17 @@ def test_the_count_answers_304_too(client: FlaskClient) -> None:
     assert client.get("/api/v1/count", headers={"If-None-Match": etag}).status_code == 304
 
 
-@pytest.mark.parametrize("url", [
-    API, f"{API}?letter=ab", "/api/v1/count", "/api/v1/audit/head", "/api/v1/openapi.json",
-    "/api/v1/no-such-thing",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        API,
+        f"{API}?letter=ab",
+        "/api/v1/count",
+        "/api/v1/audit/head",
+        "/api/v1/openapi.json",
+        "/api/v1/no-such-thing",
+    ],
+)
 @pytest.mark.parametrize("method", ["GET", "HEAD"])
 def test_every_api_response_may_be_read_from_any_origin(
     client: FlaskClient, url: str, method: str
@@ -288,10 +329,12 @@ class Spec:
             assert response.get_data() == b""
             return
         assert list(content) == [response.mimetype]
-        where = _pointer("paths", path, "get", "responses", status, "content",
-                         response.mimetype, "schema")
-        validator = Draft202012Validator({"$ref": f"{SPEC_URI}#/{where}"},
-                                         registry=self.registry, format_checker=_checker())
+        where = _pointer(
+            "paths", path, "get", "responses", status, "content", response.mimetype, "schema"
+        )
+        validator = Draft202012Validator(
+            {"$ref": f"{SPEC_URI}#/{where}"}, registry=self.registry, format_checker=_checker()
+        )
         validator.validate(response.get_json())
 
 
@@ -314,7 +357,8 @@ def test_every_route_is_described_and_nothing_else(spec: Spec, app: Flask) -> No
         if rule.endpoint.startswith("api."):
             path = _CONVERTER.sub(r"{\1}", rule.rule)
             routes.setdefault(path, set()).update(
-                m.lower() for m in (rule.methods or ()) if m not in ("HEAD", "OPTIONS"))
+                m.lower() for m in (rule.methods or ()) if m not in ("HEAD", "OPTIONS")
+            )
     described = {path: set(item) for path, item in spec.document["paths"].items()}
     assert described == routes
 
@@ -330,8 +374,16 @@ def test_the_enums_are_the_codes(spec: Spec) -> None:
 def test_the_documented_parameters_are_the_accepted_ones(spec: Spec, client: FlaskClient) -> None:
     operation = spec.document["paths"][API]["get"]
     parameters = {p["name"]: p for p in operation["parameters"]}
-    assert set(parameters) == {"q", "category", "region", "area", "letter", "after", "before",
-                               "per_page"}
+    assert set(parameters) == {
+        "q",
+        "category",
+        "region",
+        "area",
+        "letter",
+        "after",
+        "before",
+        "per_page",
+    }
     assert parameters["per_page"]["schema"]["default"] == views.SUPPORTERS_PER_PAGE
     assert parameters["per_page"]["schema"]["maximum"] == publication.MAX_PER_PAGE
     schemas = spec.document["components"]["schemas"]
@@ -347,10 +399,17 @@ def test_the_documented_parameters_are_the_accepted_ones(spec: Spec, client: Fla
         assert client.get(API, query_string={name: "not-a-value"}).status_code == 400
 
 
-def test_real_responses_match_their_schemas(spec: Spec, client: FlaskClient,
-                                            app: Flask, listed: dict[str, int]) -> None:
-    _add(app, "Website and statement asbl", category=Category.LEGAL, region=Region.HAINAUT,
-         website="https://example.org/a?b=c", statement="« Un enfant, ça ne s’enferme pas. »")
+def test_real_responses_match_their_schemas(
+    spec: Spec, client: FlaskClient, app: Flask, listed: dict[str, int]
+) -> None:
+    _add(
+        app,
+        "Website and statement asbl",
+        category=Category.LEGAL,
+        region=Region.HAINAUT,
+        website="https://example.org/a?b=c",
+        statement="« Un enfant, ça ne s’enferme pas. »",
+    )
     for path in ("/api/v1/count", "/api/v1/audit/head", "/api/v1/openapi.json"):
         response = client.get(path)
         assert response.status_code == 200
@@ -383,14 +442,27 @@ def test_the_audit_head_on_an_empty_trail_matches_too(spec: Spec, client: FlaskC
 def test_a_schema_violation_would_be_caught(spec: Spec, client: FlaskClient) -> None:
     """The check is real: a page with a contact field in it does not pass."""
     page = client.get(API).get_json()
-    page["supporters"] = [{"id": 1, "name": "X", "category": "ngo", "city": "Y",
-                           "region": "namur", "area": "wallonia", "website": None,
-                           "statement": None, "approved_at": None, "logo": False,
-                           "contact_email": SECRET_EMAIL}]
-    where = _pointer("paths", API, "get", "responses", "200", "content", "application/json",
-                     "schema")
-    validator = Draft202012Validator({"$ref": f"{SPEC_URI}#/{where}"}, registry=spec.registry,
-                                     format_checker=_checker())
+    page["supporters"] = [
+        {
+            "id": 1,
+            "name": "X",
+            "category": "ngo",
+            "city": "Y",
+            "region": "namur",
+            "area": "wallonia",
+            "website": None,
+            "statement": None,
+            "approved_at": None,
+            "logo": False,
+            "contact_email": SECRET_EMAIL,
+        }
+    ]
+    where = _pointer(
+        "paths", API, "get", "responses", "200", "content", "application/json", "schema"
+    )
+    validator = Draft202012Validator(
+        {"$ref": f"{SPEC_URI}#/{where}"}, registry=spec.registry, format_checker=_checker()
+    )
     assert not validator.is_valid(page)
     page["supporters"][0].pop("contact_email")
     assert validator.is_valid(page)

@@ -38,8 +38,9 @@ def _entry(app: Flask, entry_id: int) -> Endorsement:
         return entry
 
 
-@pytest.mark.parametrize(("lang", "title"), [("en", "Privacy"), ("fr", "Vie privée"),
-                                              ("nl", "Privacy")])
+@pytest.mark.parametrize(
+    ("lang", "title"), [("en", "Privacy"), ("fr", "Vie privée"), ("nl", "Privacy")]
+)
 def test_the_privacy_page_says_what_is_kept_why_and_how_long(
     client: FlaskClient, lang: str, title: str
 ) -> None:
@@ -50,8 +51,9 @@ def test_the_privacy_page_says_what_is_kept_why_and_how_long(
     assert f'href="/{lang}/manage"' in body or 'href="manage"' in body
 
 
-def test_asking_for_a_manage_link_reveals_nothing(app: Flask, client: FlaskClient,
-                                                  mailbox: Mailbox) -> None:
+def test_asking_for_a_manage_link_reveals_nothing(
+    app: Flask, client: FlaskClient, mailbox: Mailbox
+) -> None:
     make_endorsement(app, State.APPROVED, contact_email="known@org.example")
     mailbox.clear()
     known = _ask_for_link(client, "known@org.example")
@@ -65,8 +67,9 @@ def test_asking_for_a_manage_link_reveals_nothing(app: Flask, client: FlaskClien
 def test_the_manage_page_shows_the_data_and_where_it_stands(
     app: Flask, client: FlaskClient, mailbox: Mailbox
 ) -> None:
-    make_endorsement(app, State.VERIFIED, contact_email="me@org.example", contact_name="Me Myself",
-                     language="fr")
+    make_endorsement(
+        app, State.VERIFIED, contact_email="me@org.example", contact_name="Me Myself", language="fr"
+    )
     mailbox.clear()
     _ask_for_link(client, "me@org.example", "fr")
     link = _manage_link(mailbox)
@@ -80,15 +83,23 @@ def test_the_manage_page_shows_the_data_and_where_it_stands(
 def test_editing_sends_a_published_entry_back_to_moderation(
     app: Flask, client: FlaskClient, mailbox: Mailbox
 ) -> None:
-    entry_id = make_endorsement(app, State.APPROVED, contact_email="me@org.example",
-                                name="Old Name")
+    entry_id = make_endorsement(
+        app, State.APPROVED, contact_email="me@org.example", name="Old Name"
+    )
     assert client.get("/api/v1/count").get_json()["organisations"] == 1
     mailbox.clear()
     _ask_for_link(client, "me@org.example")
     link = _manage_link(mailbox)
-    response = client.post(link, data={"csrf_token": csrf_token(client, link),
-                                       "name": "New Name", "category": "ngo", "city": "Namur",
-                                       "region": "namur"})
+    response = client.post(
+        link,
+        data={
+            "csrf_token": csrf_token(client, link),
+            "name": "New Name",
+            "category": "ngo",
+            "city": "Namur",
+            "region": "namur",
+        },
+    )
     assert response.status_code == 303
     entry = _entry(app, entry_id)
     assert entry.name == "New Name"
@@ -97,15 +108,23 @@ def test_editing_sends_a_published_entry_back_to_moderation(
     assert "Un modérateur vérifiera la modification" in client.get(link).get_data(as_text=True)
 
 
-def test_bad_edits_are_refused_and_change_nothing(app: Flask, client: FlaskClient,
-                                                  mailbox: Mailbox) -> None:
-    entry_id = make_endorsement(app, State.APPROVED, contact_email="me@org.example",
-                                name="Keep")
+def test_bad_edits_are_refused_and_change_nothing(
+    app: Flask, client: FlaskClient, mailbox: Mailbox
+) -> None:
+    entry_id = make_endorsement(app, State.APPROVED, contact_email="me@org.example", name="Keep")
     mailbox.clear()
     _ask_for_link(client, "me@org.example")
     link = _manage_link(mailbox)
-    response = client.post(link, data={"csrf_token": csrf_token(client, link), "name": "",
-                                       "category": "ngo", "city": "x", "region": "mars"})
+    response = client.post(
+        link,
+        data={
+            "csrf_token": csrf_token(client, link),
+            "name": "",
+            "category": "ngo",
+            "city": "x",
+            "region": "mars",
+        },
+    )
     assert response.status_code == 400
     assert _entry(app, entry_id).name == "Keep"
     assert _entry(app, entry_id).state == State.APPROVED
@@ -114,8 +133,9 @@ def test_bad_edits_are_refused_and_change_nothing(app: Flask, client: FlaskClien
 def test_withdrawing_is_one_button_and_takes_effect_at_once(
     app: Flask, client: FlaskClient, mailbox: Mailbox
 ) -> None:
-    entry_id = make_endorsement(app, State.APPROVED, contact_email="me@org.example",
-                                name="Leaving Org")
+    entry_id = make_endorsement(
+        app, State.APPROVED, contact_email="me@org.example", name="Leaving Org"
+    )
     mailbox.clear()
     _ask_for_link(client, "me@org.example")
     link = _manage_link(mailbox)
@@ -129,8 +149,13 @@ def test_withdrawing_is_one_button_and_takes_effect_at_once(
 def test_erasing_removes_personal_data_and_keeps_the_audit_trail(
     app: Flask, client: FlaskClient, mailbox: Mailbox
 ) -> None:
-    entry_id = make_endorsement(app, State.APPROVED, contact_email="me@org.example",
-                                contact_name="Erase Me", contact_role="Chair")
+    entry_id = make_endorsement(
+        app,
+        State.APPROVED,
+        contact_email="me@org.example",
+        contact_name="Erase Me",
+        contact_role="Chair",
+    )
     mailbox.clear()
     _ask_for_link(client, "me@org.example")
     link = _manage_link(mailbox)
@@ -140,12 +165,14 @@ def test_erasing_removes_personal_data_and_keeps_the_audit_trail(
     assert (entry.contact_name, entry.contact_email, entry.contact_role) == (None, None, None)
     assert entry.state == State.WITHDRAWN
     with app.app_context():
-        mails = db.session.scalars(select(OutboxMessage)
-                                   .where(OutboxMessage.endorsement_id == entry_id)).all()
+        mails = db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.endorsement_id == entry_id)
+        ).all()
         assert mails
         assert all("me@org.example" not in m.recipient + m.body_text for m in mails)
-        actions = db.session.scalars(select(AuditEvent.action)
-                                     .where(AuditEvent.endorsement_id == entry_id)).all()
+        actions = db.session.scalars(
+            select(AuditEvent.action).where(AuditEvent.endorsement_id == entry_id)
+        ).all()
         assert "erase" in actions
         assert audit.verify().ok
     assert client.get(link).status_code == 410  # the link died with the data
@@ -157,23 +184,31 @@ def test_a_manage_link_of_another_kind_or_tampered_is_refused(client: FlaskClien
 
 
 def test_purge_deletes_old_unconfirmed_and_erases_old_closed(app: Flask, runner: Any) -> None:
-    old_unverified = make_endorsement(app, State.UNVERIFIED, contact_email="a@old.example",
-                                      name="Old Unconfirmed")
-    fresh_unverified = make_endorsement(app, State.UNVERIFIED, contact_email="b@new.example",
-                                        name="Fresh Unconfirmed")
-    old_rejected = make_endorsement(app, State.REJECTED, contact_email="c@old.example",
-                                    name="Old Rejected")
-    old_withdrawn = make_endorsement(app, State.WITHDRAWN, contact_email="d@old.example",
-                                     name="Old Withdrawn")
-    recent_rejected = make_endorsement(app, State.REJECTED, contact_email="e@new.example",
-                                       name="Recent Rejected")
-    published = make_endorsement(app, State.APPROVED, contact_email="f@old.example",
-                                 name="Published Long Ago")
+    old_unverified = make_endorsement(
+        app, State.UNVERIFIED, contact_email="a@old.example", name="Old Unconfirmed"
+    )
+    fresh_unverified = make_endorsement(
+        app, State.UNVERIFIED, contact_email="b@new.example", name="Fresh Unconfirmed"
+    )
+    old_rejected = make_endorsement(
+        app, State.REJECTED, contact_email="c@old.example", name="Old Rejected"
+    )
+    old_withdrawn = make_endorsement(
+        app, State.WITHDRAWN, contact_email="d@old.example", name="Old Withdrawn"
+    )
+    recent_rejected = make_endorsement(
+        app, State.REJECTED, contact_email="e@new.example", name="Recent Rejected"
+    )
+    published = make_endorsement(
+        app, State.APPROVED, contact_email="f@old.example", name="Published Long Ago"
+    )
     long_ago = utcnow() - timedelta(days=400)
     with app.app_context():
-        db.session.execute(update(Endorsement).where(Endorsement.id.in_(
-            [old_unverified, old_rejected, old_withdrawn, published])).values(
-            created_at=long_ago, rejected_at=long_ago, withdrawn_at=long_ago))
+        db.session.execute(
+            update(Endorsement)
+            .where(Endorsement.id.in_([old_unverified, old_rejected, old_withdrawn, published]))
+            .values(created_at=long_ago, rejected_at=long_ago, withdrawn_at=long_ago)
+        )
         db.session.commit()
 
     result = runner.invoke(args=["endorse", "purge"])
@@ -189,11 +224,16 @@ def test_purge_deletes_old_unconfirmed_and_erases_old_closed(app: Flask, runner:
             assert entry.contact_name is None
         assert db.session.get(Endorsement, recent_rejected).contact_email  # type: ignore[union-attr]
         assert db.session.get(Endorsement, published).contact_email  # type: ignore[union-attr]
-        purged = db.session.scalars(select(AuditEvent.action)
-                                    .where(AuditEvent.endorsement_id == old_unverified)).all()
+        purged = db.session.scalars(
+            select(AuditEvent.action).where(AuditEvent.endorsement_id == old_unverified)
+        ).all()
         assert "purge" in purged
-        assert db.session.scalar(select(OutboxMessage.id).where(
-            OutboxMessage.endorsement_id == old_unverified)) is None
+        assert (
+            db.session.scalar(
+                select(OutboxMessage.id).where(OutboxMessage.endorsement_id == old_unverified)
+            )
+            is None
+        )
         assert audit.verify().ok
     again = runner.invoke(args=["endorse", "purge"])
     assert "deleted 0 unconfirmed, erased contact data of 0" in again.output
@@ -205,9 +245,9 @@ def test_purge_delays_can_be_given(app: Flask, runner: Any) -> None:
         db.session.execute(update(Endorsement).values(created_at=utcnow() - timedelta(days=3)))
         db.session.commit()
     assert "deleted 0" in runner.invoke(args=["endorse", "purge"]).output
-    assert "deleted 1" in runner.invoke(args=["endorse", "purge", "--unverified-days",
-                                              "2"]).output
+    assert "deleted 1" in runner.invoke(args=["endorse", "purge", "--unverified-days", "2"]).output
     with app.app_context():
         assert db.session.get(Endorsement, entry_id) is None
-        assert not db.session.scalars(select(OutboxMessage.kind).where(
-            OutboxMessage.kind == MailKind.CONFIRM)).all()
+        assert not db.session.scalars(
+            select(OutboxMessage.kind).where(OutboxMessage.kind == MailKind.CONFIRM)
+        ).all()

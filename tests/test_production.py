@@ -38,8 +38,9 @@ def test_an_unreachable_sqlite_database_is_a_kind_503(app_factory: Any, tmp_path
     assert '<html lang="fr">' in body
 
 
-def test_the_database_going_away_and_coming_back(app_factory: Any, database_url: str,
-                                                 tmp_path: Any) -> None:
+def test_the_database_going_away_and_coming_back(
+    app_factory: Any, database_url: str, tmp_path: Any
+) -> None:
     """PostgreSQL: the server dies behind a proxy we cut. SQLite: its volume is not there yet."""
     if database_url.startswith("postgresql"):
         _postgresql_outage(app_factory, database_url)
@@ -170,8 +171,10 @@ def test_https_behind_a_proxy_gets_hsts(app_factory: Any) -> None:
 
 
 def test_the_config_command_masks_secrets(app_factory: Any) -> None:
-    app = app_factory(MAIL_URL="smtp://mailer:hunter2-password@mail.example:587?starttls=1",
-                      RATELIMIT_STORAGE_URL="redis://:redis-secret@127.0.0.1:6379")
+    app = app_factory(
+        MAIL_URL="smtp://mailer:hunter2-password@mail.example:587?starttls=1",
+        RATELIMIT_STORAGE_URL="redis://:redis-secret@127.0.0.1:6379",
+    )
     output = app.test_cli_runner().invoke(args=["endorse", "config"]).output
     assert "SECRET_KEY = ***" in output
     assert "test-secret-key-that-is-long-enough" not in output

@@ -14,8 +14,12 @@ from .helpers import make_endorsement
 
 @pytest.mark.parametrize(
     ("accept", "target"),
-    [("fr-BE,fr;q=0.9,en;q=0.5", "/fr/"), ("nl-BE,nl;q=0.9", "/nl/"), ("de-DE", "/en/"),
-     ("", "/en/")],
+    [
+        ("fr-BE,fr;q=0.9,en;q=0.5", "/fr/"),
+        ("nl-BE,nl;q=0.9", "/nl/"),
+        ("de-DE", "/en/"),
+        ("", "/en/"),
+    ],
 )
 def test_root_redirects_by_accept_language(client: Any, accept: str, target: str) -> None:
     response = client.get("/", headers={"Accept-Language": accept} if accept else {})
@@ -24,8 +28,17 @@ def test_root_redirects_by_accept_language(client: Any, accept: str, target: str
     assert "Accept-Language" in response.headers["Vary"]
 
 
-@pytest.mark.parametrize("path", ["/{}/", "/{}/supporters", "/{}/sign", "/{}/new-link",
-                                  "/{}/sign/check-your-inbox", "/{}/confirmed"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/{}/",
+        "/{}/supporters",
+        "/{}/sign",
+        "/{}/new-link",
+        "/{}/sign/check-your-inbox",
+        "/{}/confirmed",
+    ],
+)
 @pytest.mark.parametrize("lang", ["en", "fr", "nl"])
 def test_public_pages_answer_in_their_language(client: Any, path: str, lang: str) -> None:
     response = client.get(path.format(lang))
@@ -55,16 +68,24 @@ def test_home_shows_the_position_and_the_count(app: Flask, client: Any) -> None:
 def test_supporters_lists_only_approved_alphabetically_with_public_fields(
     app: Flask, client: Any
 ) -> None:
-    make_endorsement(app, State.APPROVED, name="Zebra Collectief", contact_email="z@z.example",
-                     contact_name="Zoë Private", city="Leuven", category=Category.YOUTH,
-                     region=Region.FLEMISH_BRABANT)
+    make_endorsement(
+        app,
+        State.APPROVED,
+        name="Zebra Collectief",
+        contact_email="z@z.example",
+        contact_name="Zoë Private",
+        city="Leuven",
+        category=Category.YOUTH,
+        region=Region.FLEMISH_BRABANT,
+    )
     make_endorsement(app, State.APPROVED, name="Écoles Ouvertes", contact_email="e@e.example")
     make_endorsement(app, State.APPROVED, name="Amis du Monde", contact_email="m@m.example")
     for state in (State.UNVERIFIED, State.VERIFIED, State.REJECTED, State.WITHDRAWN):
         make_endorsement(app, state, name=f"Hidden {state}", contact_email=f"{state}@x.example")
     body = client.get("/en/supporters").get_data(as_text=True)
-    positions = [body.index(name) for name in ("Amis du Monde", "Écoles Ouvertes",
-                                               "Zebra Collectief")]
+    positions = [
+        body.index(name) for name in ("Amis du Monde", "Écoles Ouvertes", "Zebra Collectief")
+    ]
     assert positions == sorted(positions)
     assert "Hidden" not in body
     assert "Youth organisation" in body
@@ -79,8 +100,9 @@ def test_supporters_paginate_by_keyset_forwards_and_back(app_factory: Any) -> No
 
     app = app_factory(SUPPORTERS_PER_PAGE=2)
     for index in range(5):
-        make_endorsement(app, State.APPROVED, name=f"Org {index}",
-                         contact_email=f"o{index}@o.example")
+        make_endorsement(
+            app, State.APPROVED, name=f"Org {index}", contact_email=f"o{index}@o.example"
+        )
     client = app.test_client()
     seen, url, pages = [], "/en/supporters", []
     while url:
@@ -123,8 +145,9 @@ def test_count_api_is_cacheable_and_conditional(app: Flask, client: Any) -> None
 
 
 def test_count_holds_no_personal_data(app: Flask, client: Any) -> None:
-    make_endorsement(app, State.APPROVED, contact_email="private@p.example",
-                     contact_name="Private Person")
+    make_endorsement(
+        app, State.APPROVED, contact_email="private@p.example", contact_name="Private Person"
+    )
     raw = client.get("/api/v1/count").get_data(as_text=True)
     assert "private" not in raw.lower()
 
@@ -151,8 +174,13 @@ def test_api_errors_are_json(client: Any) -> None:
 
 
 def test_output_is_escaped(app: Flask, client: Any) -> None:
-    make_endorsement(app, State.APPROVED, name="<script>alert(1)</script> Org",
-                     contact_email="x@x.example", city="<b>Gent</b>")
+    make_endorsement(
+        app,
+        State.APPROVED,
+        name="<script>alert(1)</script> Org",
+        contact_email="x@x.example",
+        city="<b>Gent</b>",
+    )
     body = client.get("/en/supporters").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in body
     assert "&lt;script&gt;alert(1)&lt;/script&gt; Org" in body

@@ -15,8 +15,16 @@ from endorse.models import Category, Region, State
 
 from .helpers import VALID_SIGNATURE, csrf_token, make_endorsement, post_action
 
-PUBLIC_PAGES = ["/{}/", "/{}/supporters", "/{}/sign", "/{}/what-you-can-do", "/{}/experts",
-                "/{}/testimonies", "/{}/more-info", "/{}/new-link"]
+PUBLIC_PAGES = [
+    "/{}/",
+    "/{}/supporters",
+    "/{}/sign",
+    "/{}/what-you-can-do",
+    "/{}/experts",
+    "/{}/testimonies",
+    "/{}/more-info",
+    "/{}/new-link",
+]
 
 
 def _names(client: FlaskClient, query: str) -> list[str]:
@@ -33,10 +41,15 @@ def directory(app: Flask) -> Flask:
         ("Brussels Legal Aid", Category.LEGAL, Region.BRUSSELS),
         ("3 Rivières asbl", Category.NGO, Region.HAINAUT),
     ]:
-        make_endorsement(app, State.APPROVED, name=name, category=category, region=region,
-                         contact_email=f"{abs(hash(name))}@dir.example")
-    make_endorsement(app, State.VERIFIED, name="Ecole en attente",
-                     contact_email="wait@dir.example")
+        make_endorsement(
+            app,
+            State.APPROVED,
+            name=name,
+            category=category,
+            region=region,
+            contact_email=f"{abs(hash(name))}@dir.example",
+        )
+    make_endorsement(app, State.VERIFIED, name="Ecole en attente", contact_email="wait@dir.example")
     return app
 
 
@@ -50,8 +63,7 @@ def test_search_ignores_accents_and_case(directory: Flask, client: FlaskClient) 
 def test_filters_by_category_region_and_area(directory: Flask, client: FlaskClient) -> None:
     assert _names(client, "category=ngo") == ["3 Rivières asbl", "Kinderrechtenhuis Gent"]
     assert _names(client, "region=liege") == ["Écoles Ouvertes"]
-    assert _names(client, "area=wallonia") == ["3 Rivières asbl", "Écoles Ouvertes",
-                                               "Ecolo Jeunes"]
+    assert _names(client, "area=wallonia") == ["3 Rivières asbl", "Écoles Ouvertes", "Ecolo Jeunes"]
     assert _names(client, "area=flanders&category=ngo") == ["Kinderrechtenhuis Gent"]
 
 
@@ -63,8 +75,9 @@ def test_the_a_to_z_index(directory: Flask, client: FlaskClient) -> None:
     assert '<span class="empty-letter">Z</span>' in body
 
 
-def test_counts_per_category_region_and_area_are_shown(directory: Flask,
-                                                       client: FlaskClient) -> None:
+def test_counts_per_category_region_and_area_are_shown(
+    directory: Flask, client: FlaskClient
+) -> None:
     body = client.get("/en/supporters").get_data(as_text=True)
     assert "NGO or association (2)" in body
     assert "Liège (1)" in body
@@ -74,16 +87,25 @@ def test_counts_per_category_region_and_area_are_shown(directory: Flask,
     assert "Nieuwste medestanders" in home or "Newest supporters" not in home
 
 
-@pytest.mark.parametrize("query", ["category=spaceship", "region=mars", "area=atlantis",
-                                   "after=%C2%B2", "letter=ab", "after=x", "per_page=100000"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "category=spaceship",
+        "region=mars",
+        "area=atlantis",
+        "after=%C2%B2",
+        "letter=ab",
+        "after=x",
+        "per_page=100000",
+    ],
+)
 def test_unknown_filter_values_are_a_clear_400(client: FlaskClient, query: str) -> None:
     response = client.get(f"/en/supporters?{query}")
     assert response.status_code == 400
     assert "choose from the lists" in response.get_data(as_text=True)
 
 
-def test_the_newest_supporters_are_on_the_home_page(directory: Flask,
-                                                    client: FlaskClient) -> None:
+def test_the_newest_supporters_are_on_the_home_page(directory: Flask, client: FlaskClient) -> None:
     body = client.get("/en/").get_data(as_text=True)
     assert "Newest supporters" in body
     assert "3 Rivières asbl" in body
@@ -123,12 +145,18 @@ def test_what_you_can_do_says_how_to_get_in_touch_and_how_to_embed(
     assert "&lt;iframe src=&#34;http://endorse.test/embed/count?lang=en&#34;" in body
 
 
-def test_an_admin_edits_a_page_and_a_faq_answer(app: Flask, admin: FlaskClient,
-                                                client: FlaskClient) -> None:
+def test_an_admin_edits_a_page_and_a_faq_answer(
+    app: Flask, admin: FlaskClient, client: FlaskClient
+) -> None:
     page = "/moderate/content/pages/experts/fr"
-    response = post_action(admin, page, page, title="Ce que disent les experts",
-                           body="**Les pédiatres** le disent.\n\n<script>alert(1)</script>\n\n"
-                                "[lien](javascript:alert(1)) [site](https://example.org)")
+    response = post_action(
+        admin,
+        page,
+        page,
+        title="Ce que disent les experts",
+        body="**Les pédiatres** le disent.\n\n<script>alert(1)</script>\n\n"
+        "[lien](javascript:alert(1)) [site](https://example.org)",
+    )
     assert response.status_code == 302
     body = client.get("/fr/experts").get_data(as_text=True)
     assert "<strong>Les pédiatres</strong>" in body
@@ -139,8 +167,13 @@ def test_an_admin_edits_a_page_and_a_faq_answer(app: Flask, admin: FlaskClient,
     assert "What do experts say?" in client.get("/en/experts").get_data(as_text=True)
 
     faq = "/moderate/content/faq/alternatives/en"
-    post_action(admin, faq, faq, question="Are there alternatives to detention?",
-                answer="Yes: case management in the community.")
+    post_action(
+        admin,
+        faq,
+        faq,
+        question="Are there alternatives to detention?",
+        answer="Yes: case management in the community.",
+    )
     body = client.get("/en/more-info").get_data(as_text=True)
     assert "case management in the community" in body
     assert body.count("Answer coming soon.") == 6
@@ -153,20 +186,24 @@ def test_moderators_cannot_edit_content(app: Flask, moderator: FlaskClient) -> N
     assert moderator.get("/moderate/content/pages/experts/en").status_code == 403
 
 
-def test_the_dossier_is_uploaded_as_pdf_and_downloaded(app: Flask, admin: FlaskClient,
-                                                       client: FlaskClient) -> None:
+def test_the_dossier_is_uploaded_as_pdf_and_downloaded(
+    app: Flask, admin: FlaskClient, client: FlaskClient
+) -> None:
     assert client.get("/en/dossier").status_code == 404
-    assert "Download the complete file" not in client.get("/en/more-info").get_data(
-        as_text=True)
+    assert "Download the complete file" not in client.get("/en/more-info").get_data(as_text=True)
     token = csrf_token(admin, "/moderate/content")
-    refused = admin.post("/moderate/content/dossier/fr", data={
-        "csrf_token": token, "file": (io.BytesIO(b"<html>not a pdf</html>"), "dossier.pdf")})
+    refused = admin.post(
+        "/moderate/content/dossier/fr",
+        data={"csrf_token": token, "file": (io.BytesIO(b"<html>not a pdf</html>"), "dossier.pdf")},
+    )
     assert refused.status_code == 400
     assert "not a PDF" in refused.get_data(as_text=True)
     pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
     token = csrf_token(admin, "/moderate/content")
-    done = admin.post("/moderate/content/dossier/fr", data={
-        "csrf_token": token, "file": (io.BytesIO(pdf), "Dossier complet.pdf")})
+    done = admin.post(
+        "/moderate/content/dossier/fr",
+        data={"csrf_token": token, "file": (io.BytesIO(pdf), "Dossier complet.pdf")},
+    )
     assert done.status_code == 302
     download = client.get("/fr/dossier")
     assert download.status_code == 200
@@ -185,8 +222,10 @@ def test_a_too_large_dossier_is_refused(app_factory: Any) -> None:
     admin = app.test_client()
     login(admin, "admin@campaign.example")
     token = csrf_token(admin, "/moderate/content")
-    response = admin.post("/moderate/content/dossier/en", data={
-        "csrf_token": token, "file": (io.BytesIO(b"%PDF-" + b"x" * 200_000), "big.pdf")})
+    response = admin.post(
+        "/moderate/content/dossier/en",
+        data={"csrf_token": token, "file": (io.BytesIO(b"%PDF-" + b"x" * 200_000), "big.pdf")},
+    )
     assert response.status_code == 413
 
 
@@ -196,17 +235,23 @@ def _image(kind: str, size: tuple[int, int] = (600, 300)) -> bytes:
     return out.getvalue()
 
 
-def _sign_with_logo(client: FlaskClient, data: bytes, filename: str, consent: bool = True,
-                    **changes: Any) -> Any:
-    form = {**VALID_SIGNATURE, **changes, "csrf_token": csrf_token(client, "/en/sign"),
-            "logo": (io.BytesIO(data), filename)}
+def _sign_with_logo(
+    client: FlaskClient, data: bytes, filename: str, consent: bool = True, **changes: Any
+) -> Any:
+    form = {
+        **VALID_SIGNATURE,
+        **changes,
+        "csrf_token": csrf_token(client, "/en/sign"),
+        "logo": (io.BytesIO(data), filename),
+    }
     if consent:
         form["logo_consent"] = "y"
     return client.post("/en/sign", data=form, content_type="multipart/form-data")
 
 
-def test_a_logo_is_reencoded_and_shown_once_approved(app: Flask, client: FlaskClient,
-                                                     runner: Any) -> None:
+def test_a_logo_is_reencoded_and_shown_once_approved(
+    app: Flask, client: FlaskClient, runner: Any
+) -> None:
     assert _sign_with_logo(client, _image("PNG"), "logo.png").status_code == 303
     assert client.get("/logos/1.webp").status_code == 404  # not public yet
     from endorse import operations
@@ -225,21 +270,27 @@ def test_a_logo_is_reencoded_and_shown_once_approved(app: Flask, client: FlaskCl
         assert image.format == "WEBP"
         assert max(image.size) <= 256
     assert 'src="/logos/1.webp"' in client.get("/en/supporters").get_data(as_text=True)
-    assert client.get("/logos/1.webp", headers={"If-None-Match": logo.headers["ETag"]}
-                      ).status_code == 304
+    assert (
+        client.get("/logos/1.webp", headers={"If-None-Match": logo.headers["ETag"]}).status_code
+        == 304
+    )
 
 
 @pytest.mark.parametrize(
     ("data", "filename", "message"),
     [
-        (b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
-         "logo.svg", "PNG, JPEG or WebP"),
+        (
+            b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+            "logo.svg",
+            "PNG, JPEG or WebP",
+        ),
         (b"GIF89a fake", "logo.png", "PNG, JPEG or WebP"),
         (b"just text", "logo.jpg", "PNG, JPEG or WebP"),
     ],
 )
-def test_bad_logos_are_refused_by_content(app: Flask, client: FlaskClient, data: bytes,
-                                          filename: str, message: str) -> None:
+def test_bad_logos_are_refused_by_content(
+    app: Flask, client: FlaskClient, data: bytes, filename: str, message: str
+) -> None:
     response = _sign_with_logo(client, data, filename)
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)

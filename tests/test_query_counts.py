@@ -60,17 +60,34 @@ def _publish(app: Flask, start: int, count: int) -> None:
     """``count`` public organisations, every third with a logo."""
     with app.app_context():
         for number in range(start, start + count):
-            entry_id = operations.add_published(operations.Submission(
-                name=f"Ligue {number:03d}", category=Category.NGO, city="Namur",
-                region=Region.NAMUR, contact_name="C", contact_email=f"c{number}@org.example",
-                language="fr", consent_publish=True), SYSTEM, "test data")
+            entry_id = operations.add_published(
+                operations.Submission(
+                    name=f"Ligue {number:03d}",
+                    category=Category.NGO,
+                    city="Namur",
+                    region=Region.NAMUR,
+                    contact_name="C",
+                    contact_email=f"c{number}@org.example",
+                    language="fr",
+                    consent_publish=True,
+                ),
+                SYSTEM,
+                "test data",
+            )
             if number % 3 == 0:
                 content = f"logo {number}".encode()
                 with write_transaction() as session:
-                    session.add(Logo(endorsement_id=entry_id, content_type="image/webp",
-                                     content=content, width=10, height=10,
-                                     sha256=hashlib.sha256(content).hexdigest(),
-                                     consent_at=utcnow()))
+                    session.add(
+                        Logo(
+                            endorsement_id=entry_id,
+                            content_type="image/webp",
+                            content=content,
+                            width=10,
+                            height=10,
+                            sha256=hashlib.sha256(content).hexdigest(),
+                            consent_at=utcnow(),
+                        )
+                    )
 
 
 def _measure(app: Flask) -> dict[str, int]:

@@ -65,8 +65,7 @@ def test_links_come_from_the_base_url_not_the_host_header(client: Any, mailbox: 
     evil = {"Host": "evil.example"}
     page = client.get("/en/sign", headers=evil).get_data(as_text=True)
     token = CSRF.search(page).group(1)  # type: ignore[union-attr]
-    response = client.post("/en/sign", data={"csrf_token": token, **VALID_SIGNATURE},
-                           headers=evil)
+    response = client.post("/en/sign", data={"csrf_token": token, **VALID_SIGNATURE}, headers=evil)
     assert response.status_code == 303
     assert link_in(mailbox.wait_for(1)[0]).startswith("http://endorse.test/")
 
@@ -105,10 +104,14 @@ def test_mails_of_a_kind_are_capped_at_five(app: Flask, client: Any, mailbox: Ma
         assert sign(client).status_code == 303
     mailbox.wait_for(5)
     with app.app_context():
-        assert db.session.scalar(
-            select(func.count()).select_from(OutboxMessage)
-            .where(OutboxMessage.kind == MailKind.CONFIRM)
-        ) == 5
+        assert (
+            db.session.scalar(
+                select(func.count())
+                .select_from(OutboxMessage)
+                .where(OutboxMessage.kind == MailKind.CONFIRM)
+            )
+            == 5
+        )
     assert _rows(app) == 1
 
 
@@ -124,19 +127,22 @@ def test_another_email_for_the_same_organisation_is_kept_and_marked(
 
 
 def test_a_withdrawn_endorsement_does_not_block_signing_again(app: Flask, client: Any) -> None:
-    make_endorsement(app, State.WITHDRAWN, contact_email="ann@kinderrechten.example",
-                     name=VALID_SIGNATURE["name"])
+    make_endorsement(
+        app,
+        State.WITHDRAWN,
+        contact_email="ann@kinderrechten.example",
+        name=VALID_SIGNATURE["name"],
+    )
     sign(client)
     with app.app_context():
         states = db.session.scalars(select(Endorsement.state).order_by(Endorsement.id)).all()
     assert states == [State.WITHDRAWN, State.UNVERIFIED]
 
 
-def test_the_answer_is_the_same_whether_or_not_we_knew_the_signer(
-    app: Flask, client: Any
-) -> None:
-    make_endorsement(app, State.APPROVED, contact_email="ann@kinderrechten.example",
-                     name=VALID_SIGNATURE["name"])
+def test_the_answer_is_the_same_whether_or_not_we_knew_the_signer(app: Flask, client: Any) -> None:
+    make_endorsement(
+        app, State.APPROVED, contact_email="ann@kinderrechten.example", name=VALID_SIGNATURE["name"]
+    )
     known = sign(client)
     unknown = sign(client, contact_email="new@elsewhere.example", name="Nieuwe Vereniging")
     assert known.status_code == unknown.status_code == 303
@@ -194,10 +200,11 @@ def test_a_failed_form_keeps_what_was_typed(client: Any) -> None:
 
 def test_a_body_that_is_not_utf8_is_refused_clearly(app: Flask, client: Any) -> None:
     token = csrf_token(client, "/en/sign")
-    body = (f"csrf_token={token}&name=Caf\xe9&category=ngo&city=Gent&region=antwerp"
-            "&contact_name=A&contact_email=a%40b.example&consent_publish=y").encode("latin-1")
-    response = client.post("/en/sign", data=body,
-                           content_type="application/x-www-form-urlencoded")
+    body = (
+        f"csrf_token={token}&name=Caf\xe9&category=ngo&city=Gent&region=antwerp"
+        "&contact_name=A&contact_email=a%40b.example&consent_publish=y"
+    ).encode("latin-1")
+    response = client.post("/en/sign", data=body, content_type="application/x-www-form-urlencoded")
     assert response.status_code == 400
     assert "characters we cannot read" in response.get_data(as_text=True)
     assert _rows(app) == 0
@@ -207,13 +214,18 @@ def test_invalid_utf8_in_a_multipart_body_is_refused(app: Flask, client: Any) ->
     token = csrf_token(client, "/en/sign")
     parts = {**VALID_SIGNATURE, "csrf_token": token}
     boundary = "boundary42"
-    body = b"".join(
-        f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n'.encode()
-        + (b"Caf\xe9" if k == "name" else str(v).encode()) + b"\r\n"
-        for k, v in parts.items()
-    ) + f"--{boundary}--\r\n".encode()
-    response = client.post("/en/sign", data=body,
-                           content_type=f"multipart/form-data; boundary={boundary}")
+    body = (
+        b"".join(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n'.encode()
+            + (b"Caf\xe9" if k == "name" else str(v).encode())
+            + b"\r\n"
+            for k, v in parts.items()
+        )
+        + f"--{boundary}--\r\n".encode()
+    )
+    response = client.post(
+        "/en/sign", data=body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
     assert response.status_code == 400
     assert any("not allowed" in e for e in errors_on(response))
     assert _rows(app) == 0
@@ -228,8 +240,10 @@ def test_posting_without_csrf_token_is_refused(app: Flask, client: Any) -> None:
 
 def test_a_huge_body_is_refused_with_413(app: Flask, client: Any) -> None:
     token = csrf_token(client, "/en/sign")
-    response = client.post("/en/sign", data={"csrf_token": token, **VALID_SIGNATURE,
-                                             "statement": "z" * (3 * 1024 * 1024)})
+    response = client.post(
+        "/en/sign",
+        data={"csrf_token": token, **VALID_SIGNATURE, "statement": "z" * (3 * 1024 * 1024)},
+    )
     assert response.status_code == 413
     assert _rows(app) == 0
 

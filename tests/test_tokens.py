@@ -62,7 +62,7 @@ def test_the_payload_holds_no_personal_data(app: Flask) -> None:
     [
         lambda t: t[:-2] + ("AA" if not t.endswith("AA") else "BB"),  # signature changed
         lambda t: t.split(".")[0],  # signature cut off
-        lambda t: "WzEsIm5vbmNlIl0" + t[t.index("."):],  # payload swapped for another id
+        lambda t: "WzEsIm5vbmNlIl0" + t[t.index(".") :],  # payload swapped for another id
         lambda t: t + "x",
         lambda t: "",
         lambda t: "%00",

@@ -15,4 +15,5 @@ def _count_is_unlimited() -> bool:
     a filter is checked before Flask-Limiter resolves any limit)."""
     return request.endpoint == "api.count"
 
+
 from . import views  # noqa: E402,F401  (routes register themselves on bp)

@@ -20,13 +20,21 @@ def _ref(name: str) -> dict[str, str]:
 
 
 def _json(schema: dict[str, Any], description: str, **extra: Any) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}},
-            **extra}
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": schema}},
+        **extra,
+    }
 
 
 def _query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
-    return {"name": name, "in": "query", "required": False, "description": description,
-            "schema": schema}
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": schema,
+    }
 
 
 _CACHED = {
@@ -35,35 +43,54 @@ _CACHED = {
     "Access-Control-Allow-Origin": {"$ref": "#/components/headers/Access-Control-Allow-Origin"},
 }
 _NOT_MODIFIED = {"description": "The copy the client holds (If-None-Match) is still current."}
-_BAD_QUERY = _json(_ref("Error"), "A query parameter has a value that is not accepted; "
-                                  "the message names it.")
+_BAD_QUERY = _json(
+    _ref("Error"), "A query parameter has a value that is not accepted; the message names it."
+)
 
 _SCHEMAS: dict[str, Any] = {
-    "Category": {"type": "string", "enum": [c.value for c in Category],
-                 "description": "The kind of organisation."},
-    "Region": {"type": "string", "enum": [r.value for r in Region],
-               "description": "The Belgian province (or Brussels, or abroad)."},
-    "Area": {"type": "string", "enum": [a.value for a in Area],
-             "description": "The region the province belongs to: Flanders, Wallonia, "
-                            "Brussels or abroad."},
-    "Letter": {"type": "string", "enum": _LETTERS,
-               "description": "An initial of the A–Z index; \"#\" for names that start with "
-                              "a digit or a sign. Accents and case are folded."},
+    "Category": {
+        "type": "string",
+        "enum": [c.value for c in Category],
+        "description": "The kind of organisation.",
+    },
+    "Region": {
+        "type": "string",
+        "enum": [r.value for r in Region],
+        "description": "The Belgian province (or Brussels, or abroad).",
+    },
+    "Area": {
+        "type": "string",
+        "enum": [a.value for a in Area],
+        "description": "The region the province belongs to: Flanders, Wallonia, "
+        "Brussels or abroad.",
+    },
+    "Letter": {
+        "type": "string",
+        "enum": _LETTERS,
+        "description": 'An initial of the A–Z index; "#" for names that start with '
+        "a digit or a sign. Accents and case are folded.",
+    },
     "Count": {
         "type": "object",
         "required": ["organisations", "by_category", "updated_at"],
         "additionalProperties": False,
         "properties": {
-            "organisations": {"type": "integer", "minimum": 0,
-                              "description": "Approved organisations in all categories."},
+            "organisations": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "Approved organisations in all categories.",
+            },
             "by_category": {
                 "type": "object",
                 "required": [c.value for c in Category],
                 "propertyNames": _ref("Category"),
                 "additionalProperties": {"type": "integer", "minimum": 0},
             },
-            "updated_at": {"type": "string", "format": "date-time",
-                           "description": "When the count last changed."},
+            "updated_at": {
+                "type": "string",
+                "format": "date-time",
+                "description": "When the count last changed.",
+            },
         },
     },
     "AuditHead": {
@@ -71,18 +98,34 @@ _SCHEMAS: dict[str, Any] = {
         "required": ["records", "hash"],
         "additionalProperties": False,
         "properties": {
-            "records": {"type": "integer", "minimum": 0,
-                        "description": "How many records the audit trail holds."},
-            "hash": {"type": "string", "pattern": "^[0-9a-f]{64}$",
-                     "description": "SHA-256 of the newest record, which covers every record "
-                                    "before it (64 zeros while the trail is empty)."},
+            "records": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "How many records the audit trail holds.",
+            },
+            "hash": {
+                "type": "string",
+                "pattern": "^[0-9a-f]{64}$",
+                "description": "SHA-256 of the newest record, which covers every record "
+                "before it (64 zeros while the trail is empty).",
+            },
         },
     },
     "Supporter": {
         "type": "object",
         "description": "An approved organisation. Contact details are never published.",
-        "required": ["id", "name", "category", "city", "region", "area", "website",
-                     "statement", "approved_at", "logo"],
+        "required": [
+            "id",
+            "name",
+            "category",
+            "city",
+            "region",
+            "area",
+            "website",
+            "statement",
+            "approved_at",
+            "logo",
+        ],
         "additionalProperties": False,
         "properties": {
             "id": {"type": "integer", "minimum": 1},
@@ -102,14 +145,26 @@ _SCHEMAS: dict[str, Any] = {
         "required": ["supporters", "total", "next", "previous"],
         "additionalProperties": False,
         "properties": {
-            "supporters": {"type": "array", "items": _ref("Supporter"),
-                           "description": "In alphabetical order, accents and case folded."},
-            "total": {"type": "integer", "minimum": 0,
-                      "description": "Organisations matching the filters, on all pages."},
-            "next": {"type": ["string", "null"], "format": "uri-reference",
-                     "description": "The next page, with the same filters; null on the last."},
-            "previous": {"type": ["string", "null"], "format": "uri-reference",
-                         "description": "The previous page; null on the first."},
+            "supporters": {
+                "type": "array",
+                "items": _ref("Supporter"),
+                "description": "In alphabetical order, accents and case folded.",
+            },
+            "total": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "Organisations matching the filters, on all pages.",
+            },
+            "next": {
+                "type": ["string", "null"],
+                "format": "uri-reference",
+                "description": "The next page, with the same filters; null on the last.",
+            },
+            "previous": {
+                "type": ["string", "null"],
+                "format": "uri-reference",
+                "description": "The previous page; null on the first.",
+            },
         },
     },
     "Error": {
@@ -118,16 +173,24 @@ _SCHEMAS: dict[str, Any] = {
         "additionalProperties": False,
         "properties": {
             "error": {"type": "string", "description": "The HTTP status, in words."},
-            "message": {"type": "string",
-                        "description": "What went wrong, in the language of Accept-Language."},
+            "message": {
+                "type": "string",
+                "description": "What went wrong, in the language of Accept-Language.",
+            },
         },
     },
 }
 
-_TOO_MANY = _json(_ref("Error"), "Too many requests from this address; try again after the "
-                  "number of seconds in Retry-After.",
-                  headers={"Retry-After": {"schema": {"type": "integer", "minimum": 0},
-                                           "description": "Seconds to wait."}})
+_TOO_MANY = _json(
+    _ref("Error"),
+    "Too many requests from this address; try again after the number of seconds in Retry-After.",
+    headers={
+        "Retry-After": {
+            "schema": {"type": "integer", "minimum": 0},
+            "description": "Seconds to wait.",
+        }
+    },
+)
 
 DOCUMENT: dict[str, Any] = {
     "openapi": "3.1.0",
@@ -135,8 +198,8 @@ DOCUMENT: dict[str, Any] = {
         "title": "You don't lock up a child. Period. — open data",
         "version": "1.0.0",
         "description": "The organisations that publicly endorse the position, and their count. "
-                       "Only public fields are ever returned. Every GET may be read from any "
-                       "origin (CORS).",
+        "Only public fields are ever returned. Every GET may be read from any "
+        "origin (CORS).",
         "license": {"name": "AGPL-3.0-or-later", "identifier": "AGPL-3.0-or-later"},
     },
     "paths": {
@@ -156,9 +219,11 @@ DOCUMENT: dict[str, Any] = {
                 "operationId": "getAuditHead",
                 "summary": "The head of the hash-chained audit trail",
                 "description": "Note it and compare later: a list changed without a trace "
-                               "would no longer lead to this hash.",
-                "responses": {"200": _json(_ref("AuditHead"), "The current head."),
-                              "429": _TOO_MANY},
+                "would no longer lead to this hash.",
+                "responses": {
+                    "200": _json(_ref("AuditHead"), "The current head."),
+                    "429": _TOO_MANY,
+                },
             },
         },
         "/api/v1/supporters": {
@@ -166,28 +231,46 @@ DOCUMENT: dict[str, Any] = {
                 "operationId": "listSupporters",
                 "summary": "The approved organisations, filtered and paginated",
                 "description": "Keyset pagination: follow `next` and `previous` rather than "
-                               "building positions yourself.",
+                "building positions yourself.",
                 "parameters": [
-                    _query("q", "Part of the name; accents and case are ignored.",
-                           {"type": "string", "maxLength": 200}),
+                    _query(
+                        "q",
+                        "Part of the name; accents and case are ignored.",
+                        {"type": "string", "maxLength": 200},
+                    ),
                     _query("category", "Only this kind of organisation.", _ref("Category")),
                     _query("region", "Only this province.", _ref("Region")),
                     _query("area", "Only this region of Belgium.", _ref("Area")),
-                    _query("letter", "Only names with this initial (upper case is accepted).",
-                           _ref("Letter")),
-                    _query("after", "Start after the supporter with this id (from `next`).",
-                           {"type": "integer", "minimum": 0, "maximum": publication.MAX_ID}),
-                    _query("before", "End before the supporter with this id (from `previous`).",
-                           {"type": "integer", "minimum": 0, "maximum": publication.MAX_ID}),
-                    _query("per_page", "Supporters per page.",
-                           {"type": "integer", "minimum": 1,
+                    _query(
+                        "letter",
+                        "Only names with this initial (upper case is accepted).",
+                        _ref("Letter"),
+                    ),
+                    _query(
+                        "after",
+                        "Start after the supporter with this id (from `next`).",
+                        {"type": "integer", "minimum": 0, "maximum": publication.MAX_ID},
+                    ),
+                    _query(
+                        "before",
+                        "End before the supporter with this id (from `previous`).",
+                        {"type": "integer", "minimum": 0, "maximum": publication.MAX_ID},
+                    ),
+                    _query(
+                        "per_page",
+                        "Supporters per page.",
+                        {
+                            "type": "integer",
+                            "minimum": 1,
                             # views.SUPPORTERS_PER_PAGE (which imports this module);
                             # a test keeps the two equal.
-                            "maximum": publication.MAX_PER_PAGE, "default": 50}),
+                            "maximum": publication.MAX_PER_PAGE,
+                            "default": 50,
+                        },
+                    ),
                 ],
                 "responses": {
-                    "200": _json(_ref("SupporterPage"), "One page of supporters.",
-                                 headers=_CACHED),
+                    "200": _json(_ref("SupporterPage"), "One page of supporters.", headers=_CACHED),
                     "304": _NOT_MODIFIED,
                     "400": _BAD_QUERY,
                     "429": _TOO_MANY,
@@ -199,8 +282,11 @@ DOCUMENT: dict[str, Any] = {
                 "operationId": "getOpenApi",
                 "summary": "This description",
                 "responses": {
-                    "200": _json({"type": "object", "required": ["openapi", "info", "paths"]},
-                                 "The OpenAPI 3.1 document.", headers=_CACHED),
+                    "200": _json(
+                        {"type": "object", "required": ["openapi", "info", "paths"]},
+                        "The OpenAPI 3.1 document.",
+                        headers=_CACHED,
+                    ),
                     "304": _NOT_MODIFIED,
                     "429": _TOO_MANY,
                 },
@@ -210,12 +296,18 @@ DOCUMENT: dict[str, Any] = {
     "components": {
         "schemas": _SCHEMAS,
         "headers": {
-            "ETag": {"description": "Send it back as If-None-Match to get a 304.",
-                     "schema": {"type": "string"}},
-            "Cache-Control": {"description": "Public, for a short max-age.",
-                              "schema": {"type": "string"}},
-            "Access-Control-Allow-Origin": {"description": "Any origin may read the response.",
-                                            "schema": {"type": "string", "const": "*"}},
+            "ETag": {
+                "description": "Send it back as If-None-Match to get a 304.",
+                "schema": {"type": "string"},
+            },
+            "Cache-Control": {
+                "description": "Public, for a short max-age.",
+                "schema": {"type": "string"},
+            },
+            "Access-Control-Allow-Origin": {
+                "description": "Any origin may read the response.",
+                "schema": {"type": "string", "const": "*"},
+            },
         },
     },
 }

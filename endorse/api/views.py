@@ -40,8 +40,7 @@ def _cacheable(response: Response, max_age: int) -> Response:
     if response.get_etag() == (None, None):
         response.add_etag()
     response.headers["Cache-Control"] = (
-        f"public, max-age={max_age}, stale-while-revalidate={max_age * 4}, "
-        "stale-if-error=86400"
+        f"public, max-age={max_age}, stale-while-revalidate={max_age * 4}, stale-if-error=86400"
     )
     if "If-None-Match" not in request.headers and "If-Modified-Since" not in request.headers:
         return response  # nothing to compare: skip werkzeug's conditional machinery
@@ -86,9 +85,14 @@ def supporters() -> ResponseReturnValue:
     try:
         query = publication.parse_query(request.args, per_page=SUPPORTERS_PER_PAGE)
     except publication.BadQuery as bad:
-        return render_error(400, _("The query parameter “%(parameter)s” has a value we do not "
-                                   "accept. /api/v1/openapi.json lists the allowed values.",
-                                   parameter=bad.field))
+        return render_error(
+            400,
+            _(
+                "The query parameter “%(parameter)s” has a value we do not "
+                "accept. /api/v1/openapi.json lists the allowed values.",
+                parameter=bad.field,
+            ),
+        )
     page = publication.supporters(query)
     # Links keep the filters and the page size, so following them never changes the question.
     keep: dict[str, object] = dict(query.filters())
@@ -97,10 +101,16 @@ def supporters() -> ResponseReturnValue:
     response = jsonify(
         supporters=[entry.as_dict() for entry in page.entries],
         total=page.total,
-        next=(url_for("api.supporters", after=page.next_after, **keep)
-              if page.next_after is not None else None),
-        previous=(url_for("api.supporters", before=page.previous_before, **keep)
-                  if page.previous_before is not None else None),
+        next=(
+            url_for("api.supporters", after=page.next_after, **keep)
+            if page.next_after is not None
+            else None
+        ),
+        previous=(
+            url_for("api.supporters", before=page.previous_before, **keep)
+            if page.previous_before is not None
+            else None
+        ),
     )
     return _cacheable(response, SUPPORTERS_MAX_AGE)
 

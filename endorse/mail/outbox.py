@@ -38,9 +38,9 @@ def enqueue_for(entry: Endorsement, kind: MailKind, draft: Draft) -> OutboxMessa
     if entry.contact_email is None:
         return None
     sent_before = db.session.scalar(
-        select(func.count()).select_from(OutboxMessage).where(
-            OutboxMessage.endorsement_id == entry.id, OutboxMessage.kind == kind
-        )
+        select(func.count())
+        .select_from(OutboxMessage)
+        .where(OutboxMessage.endorsement_id == entry.id, OutboxMessage.kind == kind)
     )
     if (sent_before or 0) >= current_app.config["MAILS_PER_KIND"]:
         log.info("mail %s to endorsement %s capped", kind, entry.id)
@@ -48,12 +48,17 @@ def enqueue_for(entry: Endorsement, kind: MailKind, draft: Draft) -> OutboxMessa
     return enqueue(entry.contact_email, kind, draft, endorsement_id=entry.id)
 
 
-def enqueue(recipient: str, kind: MailKind, draft: Draft,
-            endorsement_id: int | None = None) -> OutboxMessage:
+def enqueue(
+    recipient: str, kind: MailKind, draft: Draft, endorsement_id: int | None = None
+) -> OutboxMessage:
     """Add a mail to the outbox, inside the caller's write transaction."""
     message = OutboxMessage(
-        endorsement_id=endorsement_id, kind=kind, recipient=recipient,
-        subject=draft.subject, body_text=draft.text, body_html=draft.html,
+        endorsement_id=endorsement_id,
+        kind=kind,
+        recipient=recipient,
+        subject=draft.subject,
+        body_text=draft.text,
+        body_html=draft.html,
     )
     db.session.add(message)
     return message
@@ -144,8 +149,15 @@ def _claim(ids: list[int] | None, limit: int) -> list[_Claimed]:
             row.locked_until = now + lease
             row.attempts += 1
         claimed = [
-            _Claimed(row.id, row.recipient, row.subject, row.body_text, row.body_html,
-                     row.created_at, row.attempts)
+            _Claimed(
+                row.id,
+                row.recipient,
+                row.subject,
+                row.body_text,
+                row.body_html,
+                row.created_at,
+                row.attempts,
+            )
             for row in rows
         ]
     return claimed
@@ -192,8 +204,11 @@ def _email(message: _Claimed) -> EmailMessage:
 
 
 def pending_count() -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(OutboxMessage).where(
-            OutboxMessage.status.in_([MailStatus.PENDING, MailStatus.SENDING])
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(OutboxMessage.status.in_([MailStatus.PENDING, MailStatus.SENDING]))
         )
-    ) or 0
+        or 0
+    )

@@ -65,7 +65,10 @@ def _console_sender(folder: Path) -> Send:
         text = message.get_body(("plain",))
         current_app.logger.info(
             "Mail to %s: %s\n%s\n(saved as %s)",
-            message["To"], message["Subject"], text.get_content() if text else "", path,
+            message["To"],
+            message["Subject"],
+            text.get_content() if text else "",
+            path,
         )
 
     return send

@@ -103,14 +103,22 @@ _REGION_LABELS = {
     Region.ABROAD: _l("Outside Belgium"),
 }
 
-_FLEMISH = {Region.ANTWERP, Region.LIMBURG, Region.EAST_FLANDERS, Region.WEST_FLANDERS,
-            Region.FLEMISH_BRABANT}
+_FLEMISH = {
+    Region.ANTWERP,
+    Region.LIMBURG,
+    Region.EAST_FLANDERS,
+    Region.WEST_FLANDERS,
+    Region.FLEMISH_BRABANT,
+}
 _WALLOON = {Region.WALLOON_BRABANT, Region.HAINAUT, Region.LIEGE, Region.LUXEMBOURG, Region.NAMUR}
 _REGION_AREAS = {
     region: (
-        Area.FLANDERS if region in _FLEMISH
-        else Area.WALLONIA if region in _WALLOON
-        else Area.BRUSSELS if region is Region.BRUSSELS
+        Area.FLANDERS
+        if region in _FLEMISH
+        else Area.WALLONIA
+        if region in _WALLOON
+        else Area.BRUSSELS
+        if region is Region.BRUSSELS
         else Area.ABROAD
     )
     for region in Region

@@ -33,7 +33,8 @@ class SearchName(db.Model):
     )
 
     endorsement_id: Mapped[int] = mapped_column(
-        ForeignKey("endorsements.id", ondelete="CASCADE"), primary_key=True)
+        ForeignKey("endorsements.id", ondelete="CASCADE"), primary_key=True
+    )
     normalized_name: Mapped[str] = mapped_column(String(NAME_MAX))
     category: Mapped[Category] = mapped_column(enum_type(Category))
     region: Mapped[Region] = mapped_column(enum_type(Region))

@@ -34,5 +34,10 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 def enum_type(cls: type) -> Enum:
     """Store an enum by its value, as a plain string column on every database."""
-    return Enum(cls, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e],
-                validate_strings=True)
+    return Enum(
+        cls,
+        native_enum=False,
+        length=32,
+        values_callable=lambda e: [m.value for m in e],
+        validate_strings=True,
+    )

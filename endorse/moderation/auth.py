@@ -53,8 +53,13 @@ def _guard() -> ResponseReturnValue | None:
     if now - session.get("seen", 0) > idle:
         logout_user()
         session.clear()
-        flash(_("You were signed out after %(minutes)d minutes without activity.",
-                minutes=idle // 60), "info")
+        flash(
+            _(
+                "You were signed out after %(minutes)d minutes without activity.",
+                minutes=idle // 60,
+            ),
+            "info",
+        )
         return redirect(url_for("moderation.login", next=request.full_path))
     session["seen"] = now
     return None
@@ -85,10 +90,18 @@ def _ip_key() -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], key_func=_ip_key,
-               methods=["POST"], deduct_when=_login_failed)
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_account_key,
-               methods=["POST"], deduct_when=_login_failed)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_IP"],
+    key_func=_ip_key,
+    methods=["POST"],
+    deduct_when=_login_failed,
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
+    key_func=_account_key,
+    methods=["POST"],
+    deduct_when=_login_failed,
+)
 def login() -> ResponseReturnValue:
     form = LoginForm()
     status = 200
@@ -99,8 +112,7 @@ def login() -> ResponseReturnValue:
             login_user(user)
             session.permanent = True
             session["seen"] = time.time()
-            return redirect(_safe_next(request.args.get("next"))
-                            or url_for("moderation.dashboard"))
+            return redirect(_safe_next(request.args.get("next")) or url_for("moderation.dashboard"))
         flash(_("Invalid email or password."), "error")
         status = 401
     elif request.method == "POST":
@@ -123,8 +135,9 @@ def set_password(token: str) -> ResponseReturnValue:
         user = accounts.check_invitation(token)
     except (TokenInvalid, TokenExpired, TokenUsed):
         message = _("This link does not work any more. Ask an admin for a new invitation.")
-        return render_template("errors/error.html", code=410, title=_("Link expired"),
-                               message=message), 410
+        return render_template(
+            "errors/error.html", code=410, title=_("Link expired"), message=message
+        ), 410
     form = SetPasswordForm()
     if form.validate_on_submit():
         accounts.set_password(token, form.password.data)

@@ -33,12 +33,17 @@ def content_index() -> ResponseReturnValue:
 
 
 def _index(form: DossierForm, status: int = 200) -> ResponseReturnValue:
-    pages = {slug: {lang: content.page(slug, lang) for lang in LANGUAGES}
-             for slug in content.PAGES}
+    pages = {slug: {lang: content.page(slug, lang) for lang in LANGUAGES} for slug in content.PAGES}
     questions = {lang: content.faq(lang) for lang in LANGUAGES}
     dossiers = {lang: content.dossier(lang) for lang in LANGUAGES}
-    return render_template("moderation/content.html", pages=pages, questions=questions,
-                           dossiers=dossiers, form=form, names=LANGUAGE_NAMES), status
+    return render_template(
+        "moderation/content.html",
+        pages=pages,
+        questions=questions,
+        dossiers=dossiers,
+        form=form,
+        names=LANGUAGE_NAMES,
+    ), status
 
 
 @bp.route("/content/pages/<slug>/<language>", methods=["GET", "POST"])
@@ -49,16 +54,23 @@ def edit_page(slug: str, language: str) -> ResponseReturnValue:
     if slug not in content.PAGES:
         abort(404)
     current = content.page(slug, lang)
-    form = PageForm(data={"title": current.title, "body": current.body}) \
-        if request.method == "GET" else PageForm()
+    form = (
+        PageForm(data={"title": current.title, "body": current.body})
+        if request.method == "GET"
+        else PageForm()
+    )
     if form.validate_on_submit():
         content.save_page(slug, lang, form.title.data, form.body.data or "", _me())
         flash(_("Saved."), "success")
         return redirect(url_for("moderation.content_index"))
     status = 400 if request.method == "POST" else 200
-    return render_template("moderation/content_edit.html", form=form,
-                           language=LANGUAGE_NAMES[lang], heading=current.title,
-                           preview=current.html), status
+    return render_template(
+        "moderation/content_edit.html",
+        form=form,
+        language=LANGUAGE_NAMES[lang],
+        heading=current.title,
+        preview=current.html,
+    ), status
 
 
 @bp.route("/content/faq/<key>/<language>", methods=["GET", "POST"])
@@ -69,16 +81,23 @@ def edit_answer(key: str, language: str) -> ResponseReturnValue:
     found = next((q for q in content.faq(lang) if q.key == key), None)
     if found is None or key not in {k for k, _t in FAQ}:
         abort(404)
-    form = AnswerForm(data={"question": found.question, "answer": found.answer}) \
-        if request.method == "GET" else AnswerForm()
+    form = (
+        AnswerForm(data={"question": found.question, "answer": found.answer})
+        if request.method == "GET"
+        else AnswerForm()
+    )
     if form.validate_on_submit():
         content.save_answer(key, lang, form.question.data, form.answer.data or "", _me())
         flash(_("Saved."), "success")
         return redirect(url_for("moderation.content_index"))
     status = 400 if request.method == "POST" else 200
-    return render_template("moderation/content_edit.html", form=form,
-                           language=LANGUAGE_NAMES[lang], heading=found.question,
-                           preview=found.html), status
+    return render_template(
+        "moderation/content_edit.html",
+        form=form,
+        language=LANGUAGE_NAMES[lang],
+        heading=found.question,
+        preview=found.html,
+    ), status
 
 
 @bp.post("/content/dossier/<language>")

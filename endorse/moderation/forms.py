@@ -32,26 +32,38 @@ def _blank(label: object) -> list[SelectChoice]:
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("Email address"), filters=[clean_line],
-                       validators=[DataRequired(_l("Please enter your email address.")),
-                                   Length(max=254), plain_characters],
-                       render_kw={"autocomplete": "username"})
-    password = PasswordField(_l("Password"),
-                             validators=[DataRequired(_l("Please enter your password.")),
-                                         Length(max=1000)],
-                             render_kw={"autocomplete": "current-password"})
+    email = EmailField(
+        _l("Email address"),
+        filters=[clean_line],
+        validators=[
+            DataRequired(_l("Please enter your email address.")),
+            Length(max=254),
+            plain_characters,
+        ],
+        render_kw={"autocomplete": "username"},
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(_l("Please enter your password.")), Length(max=1000)],
+        render_kw={"autocomplete": "current-password"},
+    )
     submit = SubmitField(_l("Sign in"))
 
 
 class SetPasswordForm(FlaskForm):
     password = PasswordField(
         _l("New password"),
-        validators=[DataRequired(_l("Please choose a password.")),
-                    Length(min=MIN_PASSWORD, max=1000,
-                           message=_l("Please use at least %(min)d characters.",
-                                      min=MIN_PASSWORD))],
-        description=_l("At least %(min)d characters. A sentence you can remember works well.",
-                       min=MIN_PASSWORD),
+        validators=[
+            DataRequired(_l("Please choose a password.")),
+            Length(
+                min=MIN_PASSWORD,
+                max=1000,
+                message=_l("Please use at least %(min)d characters.", min=MIN_PASSWORD),
+            ),
+        ],
+        description=_l(
+            "At least %(min)d characters. A sentence you can remember works well.", min=MIN_PASSWORD
+        ),
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
@@ -65,58 +77,91 @@ class SetPasswordForm(FlaskForm):
 class ActionForm(FlaskForm):
     """A button that changes state: CSRF-protected, with an optional reason."""
 
-    reason = StringField(_l("Reason (optional)"), filters=[clean_line],
-                         validators=[Optional(), Length(max=500), plain_characters])
+    reason = StringField(
+        _l("Reason (optional)"),
+        filters=[clean_line],
+        validators=[Optional(), Length(max=500), plain_characters],
+    )
     submit = SubmitField(_l("Confirm"))
 
 
 class RejectForm(FlaskForm):
-    code = ChoiceField(_l("Reason"),
-                       choices=_blank(_l("Choose one…"))
-                       + [SelectChoice(r.value, r.label) for r in RejectReason])
-    note = TextAreaField(_l("Details (optional)"), filters=[clean_text],
-                         validators=[Optional(), Length(max=400), plain_characters],
-                         render_kw={"rows": 3})
+    code = ChoiceField(
+        _l("Reason"),
+        choices=_blank(_l("Choose one…")) + [SelectChoice(r.value, r.label) for r in RejectReason],
+    )
+    note = TextAreaField(
+        _l("Details (optional)"),
+        filters=[clean_text],
+        validators=[Optional(), Length(max=400), plain_characters],
+        render_kw={"rows": 3},
+    )
     notify = BooleanField(_l("Tell the signer by email, in their language"))
     submit = SubmitField(_l("Reject"))
 
 
 class BulkForm(FlaskForm):
     ids = SelectMultipleField(_l("Endorsements"), coerce=int, validate_choice=False)
-    code = ChoiceField(_l("Reason for rejecting"),
-                       choices=_blank(_l("Choose one…"))
-                       + [SelectChoice(r.value, r.label) for r in RejectReason],
-                       validators=[Optional()])
+    code = ChoiceField(
+        _l("Reason for rejecting"),
+        choices=_blank(_l("Choose one…")) + [SelectChoice(r.value, r.label) for r in RejectReason],
+        validators=[Optional()],
+    )
     approve = SubmitField(_l("Approve selected"))
     reject = SubmitField(_l("Reject selected"))
 
 
 class EditForm(FlaskForm):
-    name = StringField(_l("Organisation name"), filters=[clean_line],
-                       validators=[DataRequired(_l("Please enter the name of the organisation.")),
-                                   Length(max=limits.NAME_MAX), plain_characters])
-    category = ChoiceField(_l("Kind of organisation"),
-                           choices=[SelectChoice(c.value, c.label) for c in Category])
-    city = StringField(_l("City or town"), filters=[clean_line],
-                       validators=[DataRequired(_l("Please enter the city or town.")),
-                                   Length(max=limits.CITY_MAX), plain_characters])
-    region = ChoiceField(_l("Province or region"),
-                         choices=[SelectChoice(r.value, r.label, optgroup=r.area.label)
-                                  for r in Region])
-    website = StringField(_l("Website (optional)"), filters=[clean_line],
-                          validators=[Optional(), Length(max=limits.WEBSITE_MAX),
-                                      plain_characters, website_url])
-    statement = TextAreaField(_l("Public statement (optional)"), filters=[clean_text],
-                              validators=[Optional(), Length(max=limits.STATEMENT_MAX),
-                                          plain_characters], render_kw={"rows": 4})
-    reason = StringField(_l("Why you change it (optional)"), filters=[clean_line],
-                         validators=[Optional(), Length(max=500), plain_characters])
+    name = StringField(
+        _l("Organisation name"),
+        filters=[clean_line],
+        validators=[
+            DataRequired(_l("Please enter the name of the organisation.")),
+            Length(max=limits.NAME_MAX),
+            plain_characters,
+        ],
+    )
+    category = ChoiceField(
+        _l("Kind of organisation"), choices=[SelectChoice(c.value, c.label) for c in Category]
+    )
+    city = StringField(
+        _l("City or town"),
+        filters=[clean_line],
+        validators=[
+            DataRequired(_l("Please enter the city or town.")),
+            Length(max=limits.CITY_MAX),
+            plain_characters,
+        ],
+    )
+    region = ChoiceField(
+        _l("Province or region"),
+        choices=[SelectChoice(r.value, r.label, optgroup=r.area.label) for r in Region],
+    )
+    website = StringField(
+        _l("Website (optional)"),
+        filters=[clean_line],
+        validators=[Optional(), Length(max=limits.WEBSITE_MAX), plain_characters, website_url],
+    )
+    statement = TextAreaField(
+        _l("Public statement (optional)"),
+        filters=[clean_text],
+        validators=[Optional(), Length(max=limits.STATEMENT_MAX), plain_characters],
+        render_kw={"rows": 4},
+    )
+    reason = StringField(
+        _l("Why you change it (optional)"),
+        filters=[clean_line],
+        validators=[Optional(), Length(max=500), plain_characters],
+    )
     submit = SubmitField(_l("Save changes"))
 
     def fields(self) -> PublicFields:
         return PublicFields(
-            name=self.name.data, category=Category(self.category.data), city=self.city.data,
-            region=Region(self.region.data), website=self.website.data or None,
+            name=self.name.data,
+            category=Category(self.category.data),
+            city=self.city.data,
+            region=Region(self.region.data),
+            website=self.website.data or None,
             statement=self.statement.data or None,
         )
 
@@ -125,17 +170,26 @@ class SearchForm(FlaskForm):
     class Meta:
         csrf = False  # a GET search changes nothing
 
-    q = StringField(_l("Search"), filters=[clean_line],
-                    validators=[Optional(), Length(max=200), plain_characters])
-    state = ChoiceField(_l("State"), validators=[Optional()],
-                        choices=_blank(_l("Any")) + [SelectChoice(s.value, s.label)
-                                                      for s in State])
-    category = ChoiceField(_l("Kind of organisation"), validators=[Optional()],
-                           choices=_blank(_l("Any")) + [SelectChoice(c.value, c.label)
-                                                         for c in Category])
-    region = ChoiceField(_l("Province or region"), validators=[Optional()],
-                         choices=_blank(_l("Any")) + [SelectChoice(r.value, r.label)
-                                                       for r in Region])
+    q = StringField(
+        _l("Search"),
+        filters=[clean_line],
+        validators=[Optional(), Length(max=200), plain_characters],
+    )
+    state = ChoiceField(
+        _l("State"),
+        validators=[Optional()],
+        choices=_blank(_l("Any")) + [SelectChoice(s.value, s.label) for s in State],
+    )
+    category = ChoiceField(
+        _l("Kind of organisation"),
+        validators=[Optional()],
+        choices=_blank(_l("Any")) + [SelectChoice(c.value, c.label) for c in Category],
+    )
+    region = ChoiceField(
+        _l("Province or region"),
+        validators=[Optional()],
+        choices=_blank(_l("Any")) + [SelectChoice(r.value, r.label) for r in Region],
+    )
     since = DateField(_l("Signed from"), validators=[Optional()])
     until = DateField(_l("Signed until"), validators=[Optional()])
     submit = SubmitField(_l("Search"))
@@ -145,7 +199,9 @@ class SearchForm(FlaskForm):
             state=State(self.state.data) if self.state.data else None,
             category=Category(self.category.data) if self.category.data else None,
             region=Region(self.region.data) if self.region.data else None,
-            since=self.since.data, until=self.until.data, text=self.q.data or None,
+            since=self.since.data,
+            until=self.until.data,
+            text=self.q.data or None,
         )
 
 
@@ -153,62 +209,104 @@ class AuditSearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    action = StringField(_l("Action"), filters=[clean_line],
-                         validators=[Optional(), Length(max=32), plain_characters])
+    action = StringField(
+        _l("Action"),
+        filters=[clean_line],
+        validators=[Optional(), Length(max=32), plain_characters],
+    )
     endorsement = IntegerField(_l("Endorsement number"), validators=[Optional()])
-    actor = StringField(_l("Moderator's email"), filters=[clean_line],
-                        validators=[Optional(), Length(max=254), plain_characters])
+    actor = StringField(
+        _l("Moderator's email"),
+        filters=[clean_line],
+        validators=[Optional(), Length(max=254), plain_characters],
+    )
     since = DateField(_l("From"), validators=[Optional()])
     until = DateField(_l("Until"), validators=[Optional()])
     submit = SubmitField(_l("Filter"))
 
     def filters(self) -> AuditFilters:
-        return AuditFilters(action=self.action.data or None,
-                            endorsement_id=self.endorsement.data or None,
-                            actor=self.actor.data or None,
-                            since=self.since.data, until=self.until.data)
+        return AuditFilters(
+            action=self.action.data or None,
+            endorsement_id=self.endorsement.data or None,
+            actor=self.actor.data or None,
+            since=self.since.data,
+            until=self.until.data,
+        )
 
 
 class InviteForm(FlaskForm):
-    email = EmailField(_l("Email address"), filters=[clean_line],
-                       validators=[DataRequired(_l("Please enter an email address.")),
-                                   Length(max=254), plain_characters])
-    role = ChoiceField(_l("Role"), choices=[SelectChoice(Role.MODERATOR.value, _l("Moderator")),
-                                            SelectChoice(Role.ADMIN.value, _l("Admin"))])
+    email = EmailField(
+        _l("Email address"),
+        filters=[clean_line],
+        validators=[
+            DataRequired(_l("Please enter an email address.")),
+            Length(max=254),
+            plain_characters,
+        ],
+    )
+    role = ChoiceField(
+        _l("Role"),
+        choices=[
+            SelectChoice(Role.MODERATOR.value, _l("Moderator")),
+            SelectChoice(Role.ADMIN.value, _l("Admin")),
+        ],
+    )
     submit = SubmitField(_l("Send the invitation"))
 
 
 class RoleForm(FlaskForm):
-    role = ChoiceField(_l("Role"), choices=[SelectChoice(Role.MODERATOR.value, _l("Moderator")),
-                                            SelectChoice(Role.ADMIN.value, _l("Admin"))])
+    role = ChoiceField(
+        _l("Role"),
+        choices=[
+            SelectChoice(Role.MODERATOR.value, _l("Moderator")),
+            SelectChoice(Role.ADMIN.value, _l("Admin")),
+        ],
+    )
     submit = SubmitField(_l("Change role"))
 
 
 class PageForm(FlaskForm):
-    title = StringField(_l("Title"), filters=[clean_line],
-                        validators=[DataRequired(_l("Please enter a title.")), Length(max=200),
-                                    plain_characters])
-    body = TextAreaField(_l("Text (Markdown)"), filters=[clean_text],
-                         validators=[Length(max=50_000), plain_characters],
-                         description=_l("**bold**, *italic*, [a link](https://example.org), "
-                                        "## a heading, - a list item."),
-                         render_kw={"rows": 18})
+    title = StringField(
+        _l("Title"),
+        filters=[clean_line],
+        validators=[DataRequired(_l("Please enter a title.")), Length(max=200), plain_characters],
+    )
+    body = TextAreaField(
+        _l("Text (Markdown)"),
+        filters=[clean_text],
+        validators=[Length(max=50_000), plain_characters],
+        description=_l(
+            "**bold**, *italic*, [a link](https://example.org), ## a heading, - a list item."
+        ),
+        render_kw={"rows": 18},
+    )
     submit = SubmitField(_l("Save"))
 
 
 class AnswerForm(FlaskForm):
-    question = StringField(_l("Question"), filters=[clean_line],
-                           validators=[DataRequired(_l("Please enter the question.")),
-                                       Length(max=300), plain_characters])
-    answer = TextAreaField(_l("Answer (Markdown)"), filters=[clean_text],
-                           validators=[Length(max=20_000), plain_characters],
-                           description=_l("Leave empty to show “answer coming soon”."),
-                           render_kw={"rows": 10})
+    question = StringField(
+        _l("Question"),
+        filters=[clean_line],
+        validators=[
+            DataRequired(_l("Please enter the question.")),
+            Length(max=300),
+            plain_characters,
+        ],
+    )
+    answer = TextAreaField(
+        _l("Answer (Markdown)"),
+        filters=[clean_text],
+        validators=[Length(max=20_000), plain_characters],
+        description=_l("Leave empty to show “answer coming soon”."),
+        render_kw={"rows": 10},
+    )
     submit = SubmitField(_l("Save"))
 
 
 class DossierForm(FlaskForm):
-    file = FileField(_l("The dossier (PDF)"),
-                     validators=[FileRequired(_l("Please choose a PDF file."))],
-                     render_kw={"accept": "application/pdf"})
+    file = FileField(
+        _l("The dossier (PDF)"),
+        validators=[FileRequired(_l("Please choose a PDF file."))],
+        render_kw={"accept": "application/pdf"},
+    )
     submit = SubmitField(_l("Upload"))

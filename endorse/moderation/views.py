@@ -62,8 +62,10 @@ def _say_already_decided(endorsement_id: int) -> None:
     if decision is None:
         flash(_("Nothing changed."), "warning")
         return
-    flash(_("Already decided by %(who)s: %(state)s.", who=decision.by,
-            state=decision.state.label), "warning")
+    flash(
+        _("Already decided by %(who)s: %(state)s.", who=decision.by, state=decision.state.label),
+        "warning",
+    )
 
 
 def _decide(endorsement_id: int, decide: Callable[[], bool], done: str) -> ResponseReturnValue:
@@ -83,9 +85,13 @@ def _decide(endorsement_id: int, decide: Callable[[], bool], done: str) -> Respo
 @bp.get("/")
 def dashboard() -> ResponseReturnValue:
     overview = stats.overview()
-    return render_template("moderation/dashboard.html", overview=overview,
-                           waiting=overview.by_state[State.VERIFIED],
-                           chart=stats.approvals_chart(), head=audit.head())
+    return render_template(
+        "moderation/dashboard.html",
+        overview=overview,
+        waiting=overview.by_state[State.VERIFIED],
+        chart=stats.approvals_chart(),
+        head=audit.head(),
+    )
 
 
 @bp.get("/queue")
@@ -110,8 +116,14 @@ def bulk() -> ResponseReturnValue:
         except (IllegalTransition, NotFound):
             changed = False
         done, skipped = done + changed, skipped + (not changed)
-    flash(_("%(done)d done, %(skipped)d already decided by someone else.", done=done,
-            skipped=skipped), "success" if not skipped else "warning")
+    flash(
+        _(
+            "%(done)d done, %(skipped)d already decided by someone else.",
+            done=done,
+            skipped=skipped,
+        ),
+        "success" if not skipped else "warning",
+    )
     return redirect(url_for("moderation.queue"))
 
 
@@ -120,8 +132,9 @@ def entries() -> ResponseReturnValue:
     form = SearchForm(request.args)
     filters = form.filters() if form.validate() else review.Filters()
     results = review.search(filters, request.args.get("page", 1, type=int) or 1)
-    return render_template("moderation/entries.html", form=form, results=results,
-                           filters=filters.as_dict())
+    return render_template(
+        "moderation/entries.html", form=form, results=results, filters=filters.as_dict()
+    )
 
 
 @bp.get("/endorsements.csv")
@@ -146,8 +159,12 @@ def export_csv() -> ResponseReturnValue:
 def entry(endorsement_id: int) -> ResponseReturnValue:
     item = _entry_or_404(endorsement_id)
     return render_template(
-        "moderation/entry.html", entry=item, hints=review.hints(item),
-        trail=review.trail(item.id), action=ActionForm(), reject_form=RejectForm(),
+        "moderation/entry.html",
+        entry=item,
+        hints=review.hints(item),
+        trail=review.trail(item.id),
+        action=ActionForm(),
+        reject_form=RejectForm(),
     )
 
 
@@ -155,8 +172,11 @@ def entry(endorsement_id: int) -> ResponseReturnValue:
 def approve(endorsement_id: int) -> ResponseReturnValue:
     if not ActionForm().validate_on_submit():
         abort(400)
-    return _decide(endorsement_id, lambda: operations.approve(endorsement_id, _me()),
-                   _("Approved: the organisation is now public."))
+    return _decide(
+        endorsement_id,
+        lambda: operations.approve(endorsement_id, _me()),
+        _("Approved: the organisation is now public."),
+    )
 
 
 @bp.post("/endorsements/<int:endorsement_id>/reject")
@@ -165,12 +185,24 @@ def reject(endorsement_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         item = _entry_or_404(endorsement_id)
         return render_template(
-            "moderation/entry.html", entry=item, hints=review.hints(item),
-            trail=review.trail(item.id), action=ActionForm(), reject_form=form,
+            "moderation/entry.html",
+            entry=item,
+            hints=review.hints(item),
+            trail=review.trail(item.id),
+            action=ActionForm(),
+            reject_form=form,
         ), 400
-    return _decide(endorsement_id, lambda: operations.reject(
-        endorsement_id, _me(), form.note.data or None, code=RejectReason(form.code.data),
-        notify=bool(form.notify.data)), _("Rejected."))
+    return _decide(
+        endorsement_id,
+        lambda: operations.reject(
+            endorsement_id,
+            _me(),
+            form.note.data or None,
+            code=RejectReason(form.code.data),
+            notify=bool(form.notify.data),
+        ),
+        _("Rejected."),
+    )
 
 
 def _simple(name: str, operation: Callable[..., bool], done: Callable[[], str]) -> None:
@@ -178,9 +210,11 @@ def _simple(name: str, operation: Callable[..., bool], done: Callable[[], str]) 
         form = ActionForm()
         if not form.validate_on_submit():
             abort(400)
-        return _decide(endorsement_id,
-                       lambda: operation(endorsement_id, _me(), form.reason.data or None),
-                       done())
+        return _decide(
+            endorsement_id,
+            lambda: operation(endorsement_id, _me(), form.reason.data or None),
+            done(),
+        )
 
     bp.add_url_rule(f"/endorsements/<int:endorsement_id>/{name}", name, view, methods=["POST"])
 
@@ -198,13 +232,13 @@ def edit(endorsement_id: int) -> ResponseReturnValue:
         form.category.data, form.region.data = item.category.value, item.region.value
     if form.validate_on_submit():
         try:
-            changes = operations.edit(endorsement_id, _me(), form.fields(),
-                                      form.reason.data or None)
+            changes = operations.edit(
+                endorsement_id, _me(), form.fields(), form.reason.data or None
+            )
         except IllegalTransition:
             flash(_("A withdrawn endorsement cannot be edited."), "error")
             return redirect(url_for("moderation.entry", endorsement_id=endorsement_id))
-        flash(_("Saved.") if changes else _("Nothing changed."),
-              "success" if changes else "info")
+        flash(_("Saved.") if changes else _("Nothing changed."), "success" if changes else "info")
         return redirect(url_for("moderation.entry", endorsement_id=endorsement_id))
     status = 400 if request.method == "POST" else 200
     return render_template("moderation/edit.html", form=form, entry=item), status
@@ -215,15 +249,27 @@ def audit_log() -> ResponseReturnValue:
     form = AuditSearchForm(request.args)
     filters = form.filters() if form.validate() else review.AuditFilters()
     rows, page, pages = review.audit_log(filters, request.args.get("page", 1, type=int) or 1)
-    return render_template("moderation/audit.html", form=form, rows=rows, page=page,
-                           pages=pages, actions=review.audit_actions(), head=audit.head())
+    return render_template(
+        "moderation/audit.html",
+        form=form,
+        rows=rows,
+        page=page,
+        pages=pages,
+        actions=review.audit_actions(),
+        head=audit.head(),
+    )
 
 
 @bp.get("/users")
 @admin_required
 def users() -> ResponseReturnValue:
-    return render_template("moderation/users.html", users=accounts.all_users(),
-                           invite=InviteForm(), role_form=RoleForm, action=ActionForm())
+    return render_template(
+        "moderation/users.html",
+        users=accounts.all_users(),
+        invite=InviteForm(),
+        role_form=RoleForm,
+        action=ActionForm(),
+    )
 
 
 @bp.post("/users")
@@ -238,8 +284,13 @@ def invite() -> ResponseReturnValue:
         else:
             flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
             return redirect(url_for("moderation.users"))
-    return render_template("moderation/users.html", users=accounts.all_users(), invite=form,
-                           role_form=RoleForm, action=ActionForm()), 400
+    return render_template(
+        "moderation/users.html",
+        users=accounts.all_users(),
+        invite=form,
+        role_form=RoleForm,
+        action=ActionForm(),
+    ), 400
 
 
 def _account_message(error: accounts.AccountError) -> str:
@@ -248,8 +299,9 @@ def _account_message(error: accounts.AccountError) -> str:
         accounts.LastAdmin: _("The last active admin must stay an admin."),
         accounts.OwnAccount: _("You cannot deactivate your own account."),
     }
-    return messages.get(type(error), _("Please enter a valid email address, like "
-                                       "name@example.org."))
+    return messages.get(
+        type(error), _("Please enter a valid email address, like name@example.org.")
+    )
 
 
 def _user_change(user_id: int, change: Callable[[], Any], done: str) -> ResponseReturnValue:
@@ -270,8 +322,11 @@ def change_role(user_id: int) -> ResponseReturnValue:
     form = RoleForm()
     if not form.validate_on_submit():
         abort(400)
-    return _user_change(user_id, lambda: accounts.change_role(user_id, Role(form.role.data),
-                                                              _me()), _("Role changed."))
+    return _user_change(
+        user_id,
+        lambda: accounts.change_role(user_id, Role(form.role.data), _me()),
+        _("Role changed."),
+    )
 
 
 @bp.post("/users/<int:user_id>/deactivate")
@@ -279,8 +334,11 @@ def change_role(user_id: int) -> ResponseReturnValue:
 def deactivate(user_id: int) -> ResponseReturnValue:
     if not ActionForm().validate_on_submit():
         abort(400)
-    return _user_change(user_id, lambda: accounts.set_active(user_id, False, _me()),
-                        _("Account deactivated; its sessions have ended."))
+    return _user_change(
+        user_id,
+        lambda: accounts.set_active(user_id, False, _me()),
+        _("Account deactivated; its sessions have ended."),
+    )
 
 
 @bp.post("/users/<int:user_id>/activate")
@@ -288,8 +346,9 @@ def deactivate(user_id: int) -> ResponseReturnValue:
 def activate(user_id: int) -> ResponseReturnValue:
     if not ActionForm().validate_on_submit():
         abort(400)
-    return _user_change(user_id, lambda: accounts.set_active(user_id, True, _me()),
-                        _("Account reactivated."))
+    return _user_change(
+        user_id, lambda: accounts.set_active(user_id, True, _me()), _("Account reactivated.")
+    )
 
 
 @bp.app_template_global()
@@ -298,7 +357,14 @@ def state_actions(state: State) -> list[str]:
     from ..models.states import ALLOWED
 
     allowed = ALLOWED[state]
-    names = {State.APPROVED: "approve" if state == State.VERIFIED else "unhide",
-             State.REJECTED: "reject", State.HIDDEN: "hide", State.WITHDRAWN: "withdraw"}
-    return [names[target] for target in (State.APPROVED, State.REJECTED, State.HIDDEN,
-                                         State.WITHDRAWN) if target in allowed]
+    names = {
+        State.APPROVED: "approve" if state == State.VERIFIED else "unhide",
+        State.REJECTED: "reject",
+        State.HIDDEN: "hide",
+        State.WITHDRAWN: "withdraw",
+    }
+    return [
+        names[target]
+        for target in (State.APPROVED, State.REJECTED, State.HIDDEN, State.WITHDRAWN)
+        if target in allowed
+    ]

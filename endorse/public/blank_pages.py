@@ -20,8 +20,13 @@ SLOT = f"csrf-slot-{secrets.token_hex(16)}"  # a value no page contains by chanc
 def blank_page(template: str, form: FlaskForm) -> str | None:
     """``template`` with the blank ``form`` for this visitor, or None if it must be rendered."""
     field = getattr(form, "csrf_token", None)
-    if (field is None or request.method != "GET" or request.query_string
-            or session.get("_flashes") or current_app.debug):
+    if (
+        field is None
+        or request.method != "GET"
+        or request.query_string
+        or session.get("_flashes")
+        or current_app.debug
+    ):
         return None
     token = field.current_token
     pages: dict[str, str] = current_app.extensions.setdefault("endorse_blank_pages", {})

@@ -69,8 +69,9 @@ def website_url(form: Form, field: Field) -> None:
         host = parts.hostname or ""
         host.encode("idna")
     except (ValueError, UnicodeError) as exc:
-        raise ValidationError(str(_l("Please enter a web address, like https://example.org."))
-                              ) from exc
+        raise ValidationError(
+            str(_l("Please enter a web address, like https://example.org."))
+        ) from exc
     if parts.scheme not in ("http", "https") or "." not in host or " " in value:
         raise ValidationError(str(_l("Please enter a web address, like https://example.org.")))
     field.data = value

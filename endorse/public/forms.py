@@ -42,8 +42,12 @@ class EmailMixin:
     contact_email = EmailField(
         _l("Email address"),
         filters=[clean_line],
-        validators=[_required(_l("Please enter your email address.")),
-                    _at_most(limits.EMAIL_MAX), plain_characters, normalized_email],
+        validators=[
+            _required(_l("Please enter your email address.")),
+            _at_most(limits.EMAIL_MAX),
+            plain_characters,
+            normalized_email,
+        ],
         render_kw={"autocomplete": "email"},
     )
 
@@ -52,8 +56,11 @@ class SignForm(FlaskForm):
     name = StringField(
         _l("Organisation name"),
         filters=[clean_line],
-        validators=[_required(_l("Please enter the name of your organisation.")),
-                    _at_most(limits.NAME_MAX), plain_characters],
+        validators=[
+            _required(_l("Please enter the name of your organisation.")),
+            _at_most(limits.NAME_MAX),
+            plain_characters,
+        ],
         description=_l("As you want it to appear in the list of supporters."),
         render_kw={"autocomplete": "organization"},
     )
@@ -65,8 +72,11 @@ class SignForm(FlaskForm):
     city = StringField(
         _l("City or town"),
         filters=[clean_line],
-        validators=[_required(_l("Please enter the city or town of your organisation.")),
-                    _at_most(limits.CITY_MAX), plain_characters],
+        validators=[
+            _required(_l("Please enter the city or town of your organisation.")),
+            _at_most(limits.CITY_MAX),
+            plain_characters,
+        ],
     )
     region = ChoiceField(
         _l("Province or region"),
@@ -89,8 +99,11 @@ class SignForm(FlaskForm):
     contact_name = StringField(
         _l("Your name"),
         filters=[clean_line],
-        validators=[_required(_l("Please enter your name.")),
-                    _at_most(limits.PERSON_MAX), plain_characters],
+        validators=[
+            _required(_l("Please enter your name.")),
+            _at_most(limits.PERSON_MAX),
+            plain_characters,
+        ],
         description=_l("Not published. Moderators may contact you to check the signature."),
         render_kw={"autocomplete": "name"},
     )
@@ -102,10 +115,13 @@ class SignForm(FlaskForm):
         render_kw={"autocomplete": "organization-title"},
     )
     consent_publish = BooleanField(
-        _l("I may sign on behalf of this organisation, and I agree that its name, kind, "
-           "city and statement are published as a supporter of the position."),
-        validators=[_required(_l("Please tick this box: we publish an organisation only "
-                                 "with its consent."))],
+        _l(
+            "I may sign on behalf of this organisation, and I agree that its name, kind, "
+            "city and statement are published as a supporter of the position."
+        ),
+        validators=[
+            _required(_l("Please tick this box: we publish an organisation only with its consent."))
+        ],
     )
     news_opt_in = BooleanField(_l("Send me occasional news from the campaign (optional)."))
     logo = FileField(
@@ -135,8 +151,9 @@ class SignForm(FlaskForm):
         except logos.BadImage as exc:
             raise ValidationError(str(_l("The logo must be a PNG, JPEG or WebP image."))) from exc
         if not self.logo_consent.data:
-            raise ValidationError(str(_l("Tick the box below to let us show your logo, "
-                                         "or remove the file.")))
+            raise ValidationError(
+                str(_l("Tick the box below to let us show your logo, or remove the file."))
+            )
 
     def submission(self, language: str) -> Submission:
         return Submission(
@@ -178,7 +195,10 @@ class ManageForm(FlaskForm):
 
     def fields(self) -> PublicFields:
         return PublicFields(
-            name=self.name.data, category=Category(self.category.data), city=self.city.data,
-            region=Region(self.region.data), website=self.website.data or None,
+            name=self.name.data,
+            category=Category(self.category.data),
+            city=self.city.data,
+            region=Region(self.region.data),
+            website=self.website.data or None,
             statement=self.statement.data or None,
         )

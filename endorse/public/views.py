@@ -33,11 +33,21 @@ from .blank_pages import blank_page
 from .forms import ConfirmForm, ManageForm, ResendForm, SignForm
 
 BAD_LINK_MESSAGES = {
-    TokenInvalid: (400, _l("This link is not valid. Perhaps it was cut short by your mail "
-                           "program: try copying the whole link into your browser.")),
+    TokenInvalid: (
+        400,
+        _l(
+            "This link is not valid. Perhaps it was cut short by your mail "
+            "program: try copying the whole link into your browser."
+        ),
+    ),
     TokenExpired: (410, _l("This link has expired.")),
-    TokenUsed: (410, _l("This link has already been used. If you confirmed your endorsement, "
-                        "there is nothing more to do: it is waiting for review.")),
+    TokenUsed: (
+        410,
+        _l(
+            "This link has already been used. If you confirmed your endorsement, "
+            "there is nothing more to do: it is waiting for review."
+        ),
+    ),
 }
 
 
@@ -51,8 +61,12 @@ def root() -> ResponseReturnValue:
 @bp.get("/<lang:lang>/")
 def home() -> ResponseReturnValue:
     count = counts.read()
-    return render_template("public/home.html", count=count, newest=publication.newest(),
-                           areas=publication.by_area(count.by_region))
+    return render_template(
+        "public/home.html",
+        count=count,
+        newest=publication.newest(),
+        areas=publication.by_area(count.by_region),
+    )
 
 
 @bp.get("/<lang:lang>/supporters")
@@ -60,16 +74,23 @@ def supporters() -> ResponseReturnValue:
     try:
         wanted = publication.parse_query(request.args, current_app.config["SUPPORTERS_PER_PAGE"])
     except publication.BadQuery:
-        return render_error(400, str(_l("This search has a value we do not know. "
-                                        "Please choose from the lists.")))
+        return render_error(
+            400, str(_l("This search has a value we do not know. Please choose from the lists."))
+        )
     page = publication.supporters(wanted)
     count = page.tallies
     return render_template(
-        "public/supporters.html", page=page, wanted=wanted,
-        filters=wanted.filters(), count=count, regions=count.by_region,
+        "public/supporters.html",
+        page=page,
+        wanted=wanted,
+        filters=wanted.filters(),
+        count=count,
+        regions=count.by_region,
         categories=list(Category),
         letter_filters={k: v for k, v in wanted.filters().items() if k != "letter"},
-        areas=publication.by_area(count.by_region), letters=LETTERS, other_letter=OTHER_LETTER,
+        areas=publication.by_area(count.by_region),
+        letters=LETTERS,
+        other_letter=OTHER_LETTER,
     )
 
 
@@ -79,7 +100,8 @@ _SLUGS = ", ".join(f'"{slug}"' for slug in content.PAGES)
 @bp.get(f"/<lang:lang>/<any({_SLUGS}):slug>")
 def page(slug: str) -> ResponseReturnValue:
     return render_template(
-        "public/page.html", page=content.page(slug, g.lang),
+        "public/page.html",
+        page=content.page(slug, g.lang),
         faq=content.faq(g.lang) if slug == "more-info" else None,
         has_dossier=content.has_dossier(),
         international_url=content.INTERNATIONAL_CAMPAIGN_URL,
@@ -91,8 +113,7 @@ def _embed_snippet() -> str:
     """The HTML partners paste; shown as text, so it is a plain (escaped-on-output) string."""
     url = current_app.config["BASE_URL"] + url_for("public.embed_count", lang=g.lang)
     title = escape(_l("You don't lock up a child. Period."))
-    return (f'<iframe src="{url}" title="{title}" width="320" height="140" '
-            f'loading="lazy"></iframe>')
+    return f'<iframe src="{url}" title="{title}" width="320" height="140" loading="lazy"></iframe>'
 
 
 @bp.get("/<lang:lang>/dossier")
@@ -136,8 +157,9 @@ def embed_count() -> ResponseReturnValue:
 def _limit(setting: str) -> Any:
     """A per-address limit on the form's POST, from the configuration, shared by the forms
     that use the same setting (asking for a new link or a manage link draws on one budget)."""
-    return limiter.shared_limit(lambda: current_app.config[setting], scope=setting,
-                                methods=["POST"])
+    return limiter.shared_limit(
+        lambda: current_app.config[setting], scope=setting, methods=["POST"]
+    )
 
 
 @bp.route("/<lang:lang>/sign", methods=["GET", "POST"])
@@ -219,13 +241,15 @@ def manage_sent() -> ResponseReturnValue:
     return render_template("public/manage_sent.html")
 
 
-def _manage_page(entry: Endorsement, token: str, form: ManageForm | None = None,
-                 status: int = 200) -> ResponseReturnValue:
+def _manage_page(
+    entry: Endorsement, token: str, form: ManageForm | None = None, status: int = 200
+) -> ResponseReturnValue:
     if form is None:
         form = ManageForm(formdata=None, obj=entry)
         form.category.data, form.region.data = entry.category.value, entry.region.value
-    return render_template("public/manage.html", entry=entry, token=token, form=form,
-                           action=ConfirmForm()), status
+    return render_template(
+        "public/manage.html", entry=entry, token=token, form=form, action=ConfirmForm()
+    ), status
 
 
 def _bad_manage_link(error: Exception) -> ResponseReturnValue:
@@ -258,8 +282,12 @@ def manage_edit(token: str) -> ResponseReturnValue:
     except IllegalTransition:
         flash(_l("A withdrawn endorsement cannot be changed."), "error")
         return redirect(url_for("public.manage", token=token), code=303)
-    flash(_l("Saved. A moderator will review the change before it is published.")
-          if changes else _l("Nothing changed."), "success" if changes else "info")
+    flash(
+        _l("Saved. A moderator will review the change before it is published.")
+        if changes
+        else _l("Nothing changed."),
+        "success" if changes else "info",
+    )
     return redirect(url_for("public.manage", token=token), code=303)
 
 
