@@ -13,11 +13,11 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import insert
 
-from endorse import counts, search_index
+from endorse import projections
 from endorse.database import write_transaction
 from endorse.extensions import db
 from endorse.models import Category, Endorsement, Region, State
-from endorse.normalize import normalize_name
+from endorse.text import normalize_name
 
 KINDS = {
     "fr": [
@@ -174,8 +174,7 @@ def load(count: int, start: int = 0, batch: int = 5000) -> int:
     if rows:
         inserted += _insert(rows)
     with write_transaction():
-        counts.recount()
-        search_index.rebuild()
+        projections.recount()
     _analyze()
     return inserted
 

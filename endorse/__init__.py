@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import config, database, error_pages, i18n, ops, security
+from . import config, database, error_pages, i18n, production, projections, security
 from .extensions import csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,18 +43,19 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     i18n.init_app(app)
     error_pages.init_app(app)
-    ops.init_app(app)
+    production.init_app(app)
+    projections.init_app(app)
 
     from . import models  # noqa: F401  (register the tables with the metadata)
     from .api import bp as api_bp
+    from .api.supporters_csv import bp as open_data_bp
     from .cli import endorse_cli
-    from .feeds import bp as feeds_bp
     from .moderation import bp as moderation_bp
     from .public import bp as public_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(moderation_bp)
     app.register_blueprint(api_bp)
-    app.register_blueprint(feeds_bp)
+    app.register_blueprint(open_data_bp)
     app.cli.add_command(endorse_cli)
     return app

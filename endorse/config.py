@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 from typing import Any
@@ -43,7 +44,7 @@ DEFAULTS: dict[str, Any] = {
     "EMAIL_CHECK_DELIVERABILITY": False,  # DNS look-ups on sign-up; needs network
     "CONSENT_VERSION": "2026-11-28",  # bump when the consent text changes
     "SQLITE_BUSY_TIMEOUT": 30,  # seconds a writer waits for the SQLite lock
-    "SUPPORTERS_PER_PAGE": 50,
+    "PER_PAGE": 50,  # rows on a page: the supporters, the API, the console's lists
     "COUNT_POLL_SECONDS": 15,  # how often open pages ask for the live count
     "COUNT_CACHE_SECONDS": 1,  # how long a worker reuses the counts it read (0: never)
     "CONTACT_EMAIL": None,  # shown on "What can you do?"; defaults to ENDORSE_MAIL_FROM's address
@@ -70,11 +71,20 @@ _POSITIVE_INTS = (
     "MAIL_LEASE_SECONDS",
     "MAIL_TIMEOUT_SECONDS",
     "SQLITE_BUSY_TIMEOUT",
-    "SUPPORTERS_PER_PAGE",
+    "PER_PAGE",
     "DOSSIER_MAX_BYTES",
     "LOGO_MAX_BYTES",
     "COUNT_POLL_SECONDS",
 )
+SECRET_KEYS = ("SECRET_KEY", "SECRET_KEY_FALLBACKS")
+URL_KEYS = (
+    "DATABASE_URL",
+    "SQLALCHEMY_DATABASE_URI",
+    "MAIL_URL",
+    "RATELIMIT_STORAGE_URL",
+    "RATELIMIT_STORAGE_URI",
+)
+_PASSWORD_IN_URL = re.compile(r"(?<=://)([^:/@]*):([^@]*)@")
 _WEAK_KEYS = {"", "dev", "secret", "change-me", "changeme"}
 _MIN_KEY_LENGTH = 24
 
@@ -181,3 +191,19 @@ def _engine_options(url: str, cfg: Any) -> dict[str, Any]:
 def instance_path() -> str | None:
     """The instance folder, from ``ENDORSE_INSTANCE_PATH`` when set."""
     return os.environ.get("ENDORSE_INSTANCE_PATH") or None
+
+
+def effective_config(config: dict[str, Any]) -> dict[str, str]:
+    """The settings that matter, with secrets masked, for `flask endorse config`."""
+    shown: dict[str, str] = {}
+    for key in sorted(config):
+        if not key.isupper() or key.startswith(("SQLALCHEMY_ENGINE", "BABEL_")):
+            continue
+        value = config[key]
+        if key in SECRET_KEYS:
+            shown[key] = "***" if value else "(not set)"
+        elif key in URL_KEYS and isinstance(value, str):
+            shown[key] = _PASSWORD_IN_URL.sub(r"\1:***@", value)
+        else:
+            shown[key] = repr(value)
+    return shown

@@ -6,13 +6,14 @@ Views and CLI commands call these functions; nothing else writes endorsements.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
 from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from . import audit, counts, search_index
+from . import audit, projections
 from .audit import SIGNER, SYSTEM, Actor  # noqa: F401  (SYSTEM: re-exported for callers)
 from .database import write_transaction
 from .errors import DomainError, NotFound
@@ -21,11 +22,13 @@ from .logos import ProcessedLogo
 from .mail import messages
 from .mail.outbox import deliver_after_response, enqueue, enqueue_for
 from .models import (
+    DECIDED_STATES,
     LIVE_STATES,
     Category,
     Endorsement,
     Logo,
     MailKind,
+    NotEditable,
     OutboxMessage,
     Region,
     RejectReason,
@@ -33,7 +36,7 @@ from .models import (
 )
 from .models.states import IllegalTransition, needs_transition
 from .models.types import utcnow
-from .normalize import normalize_name
+from .text import normalize_name
 from .tokens import Purpose, TokenUsed, new_nonce, nonce_matches, read_token
 
 
@@ -42,20 +45,33 @@ class ConsentMissing(DomainError):
 
 
 @dataclass(frozen=True)
-class Submission:
-    """What a signer submits, already validated and cleaned by the form."""
+class PublicFields:
+    """What the public sees of an organisation, and so what a signer or moderator may correct.
+
+    Defined once: the forms, the edit operations and the public read model
+    (``publication.PublicEntry``) all take their fields from here.
+    """
 
     name: str
     category: Category
     city: str
     region: Region
+    website: str | None = None
+    statement: str | None = None
+
+
+EDITABLE = tuple(field.name for field in dataclass_fields(PublicFields))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Submission(PublicFields):
+    """What a signer submits, already validated and cleaned by the form."""
+
     contact_name: str
     contact_email: str
     language: str
     consent_publish: bool
-    website: str | None = None
     contact_role: str | None = None
-    statement: str | None = None
     news_opt_in: bool = False
     logo: ProcessedLogo | None = None  # already checked and re-encoded, shown with consent
 
@@ -274,21 +290,6 @@ def _locked(endorsement_id: int) -> Endorsement:
     return entry
 
 
-@dataclass(frozen=True)
-class PublicFields:
-    """The fields a moderator may correct; everything the public sees of an endorsement."""
-
-    name: str
-    category: Category
-    city: str
-    region: Region
-    website: str | None
-    statement: str | None
-
-
-EDITABLE = ("name", "category", "city", "region", "website", "statement")
-
-
 def edit(
     endorsement_id: int, actor: Actor, fields: PublicFields, reason: str | None = None
 ) -> dict[str, list[str | None]]:
@@ -300,9 +301,9 @@ def edit(
 def _apply_edit(
     entry: Endorsement, actor: Actor, fields: PublicFields, reason: str | None
 ) -> dict[str, list[str | None]]:
-    if entry.state == State.WITHDRAWN:
-        raise IllegalTransition(entry.state, entry.state)
-    counted_at = counts.place_if_public(entry)
+    if not entry.editable:
+        raise NotEditable(entry.state)
+    counted_at = projections.place_if_public(entry)
     changes: dict[str, list[str | None]] = {}
     for name in EDITABLE:
         before, after = getattr(entry, name), getattr(fields, name)
@@ -313,7 +314,7 @@ def _apply_edit(
         return changes
     if "name" in changes:
         entry.normalized_name = normalize_name(entry.name)
-    _republish(counted_at, entry)
+    projections.republish(counted_at, entry)
     audit.record(actor, "edit", endorsement_id=entry.id, reason=reason, data={"changes": changes})
     return changes
 
@@ -349,7 +350,7 @@ def edit_by_signer(token: str, fields: PublicFields) -> dict[str, list[str | Non
     with write_transaction():
         entry = check_manage(token, for_update=True)
         changes = _apply_edit(entry, SIGNER, fields, "edited by the signer")
-        if changes and entry.state in (State.APPROVED, State.HIDDEN, State.REJECTED):
+        if changes and entry.state in DECIDED_STATES:
             _transition(entry, State.VERIFIED, SIGNER, "edited by the signer")
         return changes
 
@@ -442,19 +443,9 @@ def _transition(entry: Endorsement, target: State, actor: Actor, reason: str | N
     stamp = Endorsement.STATE_TIMESTAMPS[target]
     if target != State.APPROVED or entry.approved_at is None:  # approved_at: first publication
         setattr(entry, stamp, utcnow())
-    _republish(counts.place_if_public(entry, source), entry)
+    projections.republish(projections.place_if_public(entry, source), entry)
     _audit(entry, actor, "transition", source, target, reason)
     return True
-
-
-def _republish(before: counts.Place | None, entry: Endorsement) -> None:
-    """Bring the tallies and the search names up to date after ``entry`` changed; an entry
-    public neither before nor after (a confirmation, say) touches neither."""
-    after = counts.place_if_public(entry)
-    if before is None and after is None:
-        return
-    counts.shift(before, after)
-    search_index.sync(entry)
 
 
 def _audit(
@@ -468,6 +459,12 @@ def _audit(
     audit.record(
         actor, action, endorsement_id=entry.id, source=source, target=target, reason=reason
     )
+
+
+def record_export(actor: Actor, filters: dict[str, str]) -> None:
+    """A staff export carries every contact it matches: it goes on record, with its filters."""
+    with write_transaction():
+        audit.record(actor, "export", data={"filters": filters})
 
 
 def add_published(submission: Submission, actor: Actor, reason: str) -> int:

@@ -7,15 +7,14 @@ Pages are keyset-paginated (after/before an entry), so page 500 costs what page 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
     CTE,
     ColumnElement,
+    Row,
     Select,
     Subquery,
     and_,
@@ -26,36 +25,28 @@ from sqlalchemy import (
     tuple_,
 )
 
-from . import counts
-from .alphabet import LETTERS, OTHER_LETTER
+from . import projections
 from .extensions import db
 from .models import PUBLIC_STATES, Area, Category, Endorsement, Logo, Region, SearchName
-from .normalize import fold
+from .operations import EDITABLE, PublicFields
+from .text import LETTERS, OTHER_LETTER, fold
 
 MAX_PER_PAGE = 200
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
 
+# In the order of PublicEntry's fields: the public fields, then its id and publication date.
 _PUBLIC_COLUMNS = (
+    *(getattr(Endorsement, name) for name in EDITABLE),
     Endorsement.id,
-    Endorsement.name,
-    Endorsement.category,
-    Endorsement.city,
-    Endorsement.region,
-    Endorsement.website,
-    Endorsement.statement,
     Endorsement.approved_at,
 )
 
 
-@dataclass(frozen=True)
-class PublicEntry:
+@dataclass(frozen=True, kw_only=True)
+class PublicEntry(PublicFields):
+    """A published organisation: its public fields, and nothing of the person who signed."""
+
     id: int
-    name: str
-    category: Category
-    city: str
-    region: Region
-    website: str | None
-    statement: str | None
     approved_at: datetime | None
     has_logo: bool = False
 
@@ -105,7 +96,7 @@ class SupporterPage:
     total: int  # matching the filters, on all pages
     next_after: int | None  # pass as ``after`` for the next page
     previous_before: int | None  # pass as ``before`` for the previous page
-    tallies: counts.CountSnapshot  # the counts the page was made with
+    tallies: projections.CountSnapshot  # the counts the page was made with
     letters: frozenset[str] = field(default_factory=frozenset)  # letters that have entries
 
 
@@ -183,8 +174,8 @@ def supporters(wanted: SupporterQuery) -> SupporterPage:
     else:
         more_before, more_after = after is not None, len(rows) > per_page
         rows = rows[:per_page]
-    entries = [PublicEntry(*row[:_ENTRY_FIELDS]) for row in rows]
-    tallies = counts.read()
+    entries = [_entry(row) for row in rows]
+    tallies = projections.read_counts()
     total = _tallied_total(wanted, tallies)
     if total is None and counted and rows:
         total = rows[0][-1]
@@ -200,7 +191,12 @@ def supporters(wanted: SupporterQuery) -> SupporterPage:
     )
 
 
-_ENTRY_FIELDS = len(_PUBLIC_COLUMNS) + 1  # and has_logo
+_ENTRY_FIELDS = (*EDITABLE, "id", "approved_at", "has_logo")
+
+
+def _entry(row: Row[Any]) -> PublicEntry:
+    values = row._mapping
+    return PublicEntry(**{name: values[name] for name in _ENTRY_FIELDS})
 
 
 def _matches(wanted: SupporterQuery) -> Subquery | CTE:
@@ -233,7 +229,7 @@ def _has_logo(entry_id: ColumnElement[int]) -> ColumnElement[bool]:
     return exists().where(Logo.endorsement_id == entry_id).label("has_logo")
 
 
-def _tallied_total(wanted: SupporterQuery, tallies: counts.CountSnapshot) -> int | None:
+def _tallied_total(wanted: SupporterQuery, tallies: projections.CountSnapshot) -> int | None:
     """The total when the tallies hold it (no filter, or a single one); None to count."""
     filters = [
         name for name in ("text", "category", "region", "area", "letter") if getattr(wanted, name)
@@ -260,7 +256,7 @@ def newest(limit: int = 6) -> list[PublicEntry]:
         .order_by(Endorsement.approved_at.desc(), Endorsement.id.desc())
         .limit(limit)
     ).all()
-    return [PublicEntry(*row) for row in rows]
+    return [_entry(row) for row in rows]
 
 
 def all_public() -> Select:  # type: ignore[type-arg]
@@ -287,53 +283,4 @@ def public_logo(endorsement_id: int) -> Logo | None:
             Logo.endorsement_id == endorsement_id,
             exists(_public().where(Endorsement.id == Logo.endorsement_id)),
         )
-    )
-
-
-class BadQuery(ValueError):
-    """A filter value that is not one of ours; ``field`` names it."""
-
-    def __init__(self, field_name: str) -> None:
-        super().__init__(field_name)
-        self.field = field_name
-
-
-def parse_query(args: Mapping[str, str], per_page: int) -> SupporterQuery:
-    """A SupporterQuery from a query string; raises BadQuery on a value we do not know."""
-
-    def choice(name: str, kind: type[StrEnum]) -> Any:
-        value = args.get(name) or None
-        if value is None:
-            return None
-        try:
-            return kind(value)
-        except ValueError as exc:
-            raise BadQuery(name) from exc
-
-    def position(name: str) -> int | None:
-        value = args.get(name) or None
-        if value is None:
-            return None
-        if not (value.isascii() and value.isdigit()) or len(value) > 10 or int(value) > MAX_ID:
-            raise BadQuery(name)
-        return int(value)
-
-    letter = (args.get("letter") or "").lower() or None
-    if letter is not None and letter not in LETTERS and letter != OTHER_LETTER:
-        raise BadQuery("letter")
-    text = (args.get("q") or "").strip() or None
-    if text is not None and (len(text) > 200 or "\x00" in text):
-        raise BadQuery("q")
-    size = position("per_page") or per_page
-    if size > MAX_PER_PAGE:
-        raise BadQuery("per_page")
-    return SupporterQuery(
-        text=text,
-        category=choice("category", Category),
-        region=choice("region", Region),
-        area=choice("area", Area),
-        letter=letter,
-        after=position("after"),
-        before=position("before"),
-        per_page=size,
     )

@@ -22,15 +22,19 @@ class Purpose(StrEnum):
     MANAGE = "manage"  # a signer sees, edits, withdraws or erases their endorsement
 
 
-class TokenInvalid(DomainError):
+class TokenError(DomainError):
+    """A link that cannot be used; the subclass says why, so the page can say what to do."""
+
+
+class TokenInvalid(TokenError):
     """Tampered, truncated, or signed for another purpose or with an unknown key."""
 
 
-class TokenExpired(DomainError):
+class TokenExpired(TokenError):
     """Genuine, but older than its purpose allows."""
 
 
-class TokenUsed(DomainError):
+class TokenUsed(TokenError):
     """Genuine and fresh, but already used (or its endorsement is gone)."""
 
 

@@ -15,7 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, MetaData, text
 
-from endorse import counts, create_app
+from endorse import create_app, projections
 from endorse.database import write_transaction
 from endorse.extensions import db
 
@@ -119,7 +119,7 @@ def _empty_tables(app: Flask) -> None:
                 for table in tables:
                     connection.execute(table.delete())
         with write_transaction():
-            counts.recount()
+            projections.recount()
 
 
 @pytest.fixture

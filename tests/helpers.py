@@ -229,8 +229,9 @@ PASSWORD = "correct horse battery staple"
 
 
 def make_user(app: Flask, email: str, role: str = "moderator") -> int:
-    from endorse import accounts, audit
+    from endorse import audit
     from endorse.models import Role
+    from endorse.moderation import accounts
 
     with app.app_context():
         return accounts.create(email, PASSWORD, Role(role), audit.SYSTEM).id

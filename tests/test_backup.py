@@ -20,7 +20,8 @@ from psycopg import sql
 from sqlalchemy import MetaData, select, update
 from sqlalchemy.engine import make_url
 
-from endorse import audit, backup, content, operations
+from endorse import audit, backup, operations
+from endorse.content import dossier, pages
 from endorse.database import write_transaction
 from endorse.extensions import db
 from endorse.models import Endorsement, Logo, State
@@ -120,9 +121,9 @@ def populate(app: Flask) -> dict[str, int]:
                 .where(Endorsement.id == ids["unverified"])
                 .values(duplicate_of_id=ids["by_moderator"])
             )
-        content.upload_dossier("fr", "dossier.pdf", PDF, actor)
-        content.save_page("what-you-can-do", "nl", "Wat je kunt doen", "**Teken** nu.", actor)
-        content.save_answer("why-detained", "en", "Why?", "Because *they* can.", actor)
+        dossier.upload_dossier("fr", "dossier.pdf", PDF, actor)
+        pages.save_page("what-you-can-do", "nl", "Wat je kunt doen", "**Teken** nu.", actor)
+        pages.save_answer("why-detained", "en", "Why?", "Because *they* can.", actor)
     return ids
 
 

@@ -161,3 +161,61 @@ def test_demo_loads_supporters_once_and_prints_a_working_login(app: Flask, runne
         user = db.session.scalars(select(User).where(User.email == email)).one()
         assert user.check_password(new_password)
     assert app.test_client().get("/api/v1/count").get_json()["organisations"] == count
+
+
+def test_list_prints_every_hint_the_console_shows(app: Flask, runner: Any) -> None:
+    first = make_endorsement(
+        app, State.VERIFIED, website="https://ligue.example", contact_email="a@ligue.example"
+    )
+    webmail = make_endorsement(
+        app,
+        State.VERIFIED,
+        name="Autre association",
+        website="https://www.ligue.example/contact",
+        contact_email="someone@gmail.com",
+    )
+    off_domain = make_endorsement(
+        app,
+        State.VERIFIED,
+        name="Troisième association",
+        website="https://troisieme.example",
+        contact_email="b@ligue.example",
+    )
+    output = runner.invoke(args=["endorse", "list"]).output
+    hints = _hints_by_entry(output)
+    assert hints[first] == [
+        f"same email domain as #{off_domain}",
+        f"same website as #{webmail}",
+    ]
+    assert hints[webmail] == [f"same website as #{first}", "webmail address: anyone can open one"]
+    assert hints[off_domain] == [
+        f"same email domain as #{first}",
+        "the email address is not on the website's domain",
+    ]
+    assert "3 verified" in output
+
+
+def test_demo_admin_is_made_and_reset_on_the_record(app: Flask, runner: Any) -> None:
+    runner.invoke(args=["endorse", "demo"])
+    runner.invoke(args=["endorse", "demo"])
+    with app.app_context():
+        user = db.session.scalars(select(User).where(User.email == "moderator@example.org")).one()
+        actions = db.session.scalars(
+            select(AuditEvent.action)
+            .where(AuditEvent.subject_user_id == user.id)
+            .order_by(AuditEvent.id)
+        ).all()
+    assert actions == ["user.create", "user.password"]
+
+
+def _hints_by_entry(output: str) -> dict[int, list[str]]:
+    """The hint lines ("    ! ...") under each listed entry ("#12  Name ...")."""
+    hints: dict[int, list[str]] = {}
+    current = None
+    for line in output.splitlines():
+        if line.startswith("#"):
+            current = int(line[1:].split()[0])
+            hints[current] = []
+        elif line.startswith("    ! ") and current is not None:
+            hints[current].append(line.removeprefix("    ! "))
+    return hints

@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import MetaData, select, text
 
-from endorse import counts, operations
+from endorse import operations, projections
 from endorse.audit import SYSTEM
 from endorse.database import write_transaction
 from endorse.extensions import db
@@ -24,7 +24,7 @@ from .test_backup import pg_target_url  # noqa: F401  (a database of its own, fo
 
 def _tallies(app: Flask) -> tuple[dict[str, int], dict[Region, int], dict[str, int], int]:
     with app.app_context():
-        snapshot = counts._read()
+        snapshot = projections._read()
         return (
             snapshot.by_category,
             snapshot.by_region,
@@ -64,7 +64,7 @@ def _in_step(app: Flask) -> bool:
 
 def _recounted(app: Flask) -> tuple[dict[str, int], dict[Region, int], dict[str, int], int]:
     with app.app_context(), write_transaction():
-        snapshot = counts.recount()
+        snapshot = projections.recount()
         return (
             snapshot.by_category,
             snapshot.by_region,
@@ -236,15 +236,15 @@ def test_the_migration_carries_the_counts_into_the_tallies(
                 )
             )
         flask_migrate.upgrade()
-        migrated = counts._read()
+        migrated = projections._read()
         assert migrated.organisations == 3
         assert migrated.by_category["ngo"] == 2
         assert migrated.by_category["union"] == 1
         assert migrated.by_initial == {"l": 1, "v": 1, "#": 1}
         assert migrated.by_region[Region.ANTWERP] == 1
-        before = counts._read()
+        before = projections._read()
         with write_transaction():
-            assert counts.recount().by_initial == before.by_initial
+            assert projections.recount().by_initial == before.by_initial
         # Migration 0005 copied the public names for searching, and only those.
         searchable = db.session.execute(
             select(SearchName.normalized_name).order_by(SearchName.normalized_name)

@@ -14,8 +14,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from endorse import feeds
+from endorse.api import supporters_csv
 from endorse.models import Category, Region, State
+from endorse.public import feeds
 
 from .helpers import csrf_token, make_endorsement
 
@@ -142,7 +143,7 @@ def test_csv_of_nobody_is_just_the_header(client: FlaskClient) -> None:
 def test_csv_streams_in_pieces(
     app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(feeds, "CSV_CHUNK", 1)
+    monkeypatch.setattr(supporters_csv, "CSV_CHUNK", 1)
     for name in ("Alpha", "Beta", "Gamma"):
         _add(app, name)
     response = client.get("/supporters.csv", buffered=False)
@@ -213,7 +214,7 @@ def test_sitemap_lists_every_public_page_in_every_language(client: FlaskClient) 
     for lang in ("en", "fr", "nl"):
         assert {f"/{lang}/", f"/{lang}/supporters", f"/{lang}/sign"} <= paths
     try:
-        from endorse.content import PAGES
+        from endorse.content.pages import PAGES
     except ImportError:
         PAGES = ()  # the campaign's pages are not there yet
     for slug in PAGES:

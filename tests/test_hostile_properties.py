@@ -24,8 +24,8 @@ from endorse.config import LANGUAGES
 from endorse.extensions import db
 from endorse.models import Area, Category, Endorsement, Region, State
 from endorse.models import endorsement as limits
-from endorse.normalize import fold, normalize_name
 from endorse.publication import LETTERS, OTHER_LETTER
+from endorse.text import fold, normalize_name
 from endorse.tokens import Purpose, TokenExpired, TokenInvalid, make_token, read_token
 
 from .helpers import VALID_SIGNATURE, csrf_token, make_endorsement

@@ -2,7 +2,7 @@
 
 import pytest
 
-from endorse.normalize import fold, normalize_name
+from endorse.text import fold, normalize_name
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from endorse import publication
-from endorse.api import views
+from endorse.config import DEFAULTS
 from endorse.models import Area, Category, Region, State
 
 from .helpers import make_endorsement
@@ -113,11 +113,11 @@ def test_previous_leads_back_to_the_page_before(
 
 
 def test_the_default_page_holds_fifty(app: Flask, client: FlaskClient) -> None:
-    for number in range(views.SUPPORTERS_PER_PAGE + 1):
+    for number in range(app.config["PER_PAGE"] + 1):
         _add(app, f"Organisation {number:03d}", category=Category.OTHER, region=Region.ABROAD)
     page = client.get(API).get_json()
-    assert len(page["supporters"]) == views.SUPPORTERS_PER_PAGE
-    assert page["total"] == views.SUPPORTERS_PER_PAGE + 1
+    assert len(page["supporters"]) == app.config["PER_PAGE"]
+    assert page["total"] == app.config["PER_PAGE"] + 1
     last = client.get(page["next"]).get_json()
     assert [e["name"] for e in last["supporters"]] == ["Organisation 050"]
 
@@ -384,7 +384,7 @@ def test_the_documented_parameters_are_the_accepted_ones(spec: Spec, client: Fla
         "before",
         "per_page",
     }
-    assert parameters["per_page"]["schema"]["default"] == views.SUPPORTERS_PER_PAGE
+    assert parameters["per_page"]["schema"]["default"] == DEFAULTS["PER_PAGE"]
     assert parameters["per_page"]["schema"]["maximum"] == publication.MAX_PER_PAGE
     schemas = spec.document["components"]["schemas"]
     for name, parameter in parameters.items():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import timedelta
 from typing import Any
@@ -15,6 +16,10 @@ from endorse import audit
 from endorse.extensions import db
 from endorse.models import AuditEvent, Endorsement, MailKind, OutboxMessage, State
 from endorse.models.types import utcnow
+from endorse.moderation.forms import EditForm
+from endorse.operations import EDITABLE
+from endorse.public.forms import ManageForm, SignForm
+from endorse.publication import PublicEntry
 
 from .helpers import Mailbox, csrf_token, make_endorsement, submit, text_of
 
@@ -251,3 +256,15 @@ def test_purge_delays_can_be_given(app: Flask, runner: Any) -> None:
         assert not db.session.scalars(
             select(OutboxMessage.kind).where(OutboxMessage.kind == MailKind.CONFIRM)
         ).all()
+
+
+def test_the_public_shape_has_the_public_fields_and_no_contact_field() -> None:
+    """One definition of what the public sees: the read model and every form take it."""
+    public = {field.name for field in dataclasses.fields(PublicEntry)}
+    assert public == {*EDITABLE, "id", "approved_at", "has_logo"}
+    columns = Endorsement.__table__.columns
+    contact = {column.name for column in columns if column.name.startswith("contact")}
+    assert contact
+    assert not contact & public
+    for form in (SignForm, ManageForm, EditForm):
+        assert form.PUBLIC_FIELDS == EDITABLE

@@ -98,7 +98,7 @@ def test_supporters_lists_only_approved_alphabetically_with_public_fields(
 def test_supporters_paginate_by_keyset_forwards_and_back(app_factory: Any) -> None:
     import re
 
-    app = app_factory(SUPPORTERS_PER_PAGE=2)
+    app = app_factory(PER_PAGE=2)
     for index in range(5):
         make_endorsement(
             app, State.APPROVED, name=f"Org {index}", contact_email=f"o{index}@o.example"

@@ -8,8 +8,17 @@ from sqlalchemy import func, select
 
 from endorse import operations
 from endorse.extensions import db
-from endorse.models import AuditEvent, Endorsement, IllegalTransition, State
-from endorse.models.states import ALLOWED, needs_transition
+from endorse.models import (
+    EDITABLE_STATES,
+    AuditEvent,
+    Category,
+    Endorsement,
+    IllegalTransition,
+    NotEditable,
+    Region,
+    State,
+)
+from endorse.models.states import ALLOWED, moderator_actions, needs_transition
 
 from .helpers import make_endorsement
 
@@ -102,3 +111,37 @@ def test_withdrawing_an_approved_endorsement_takes_it_out_of_the_count(
 def test_deciding_an_unknown_endorsement_is_refused(app: Flask) -> None:
     with app.app_context(), pytest.raises(operations.NotFound):
         operations.approve(999999, operations.SYSTEM)
+
+
+MODERATOR_BUTTONS = {
+    State.UNVERIFIED: ["withdraw"],
+    State.VERIFIED: ["approve", "reject", "withdraw"],
+    State.APPROVED: ["hide", "withdraw"],
+    State.HIDDEN: ["unhide", "withdraw"],
+    State.REJECTED: ["withdraw"],
+    State.WITHDRAWN: [],
+}
+
+
+@pytest.mark.parametrize("state", list(State))
+def test_the_console_offers_the_buttons_the_table_allows(state: State) -> None:
+    assert moderator_actions(state) == MODERATOR_BUTTONS[state]
+
+
+@pytest.mark.parametrize("state", list(State))
+def test_only_a_withdrawn_endorsement_is_closed_to_edits(app: Flask, state: State) -> None:
+    entry_id = make_endorsement(app, state)
+    fields = operations.PublicFields(
+        name="Renamed", category=Category.HEALTH, city="Liège", region=Region.LIEGE
+    )
+    with app.app_context():
+        entry = db.session.get(Endorsement, entry_id)
+        assert entry is not None
+        assert entry.editable is (state in EDITABLE_STATES)
+        if state == State.WITHDRAWN:
+            with pytest.raises(NotEditable):
+                operations.edit(entry_id, operations.SYSTEM, fields)
+            db.session.expire_all()
+            assert db.session.get(Endorsement, entry_id).name != "Renamed"  # type: ignore[union-attr]
+        else:
+            assert operations.edit(entry_id, operations.SYSTEM, fields)["name"][1] == "Renamed"

@@ -10,9 +10,18 @@ from flask import Flask
 from sqlalchemy import select
 
 from endorse import operations
+from endorse.errors import DomainError
 from endorse.extensions import db
 from endorse.models import Endorsement, State
-from endorse.tokens import Purpose, TokenExpired, TokenInvalid, TokenUsed, make_token, read_token
+from endorse.tokens import (
+    Purpose,
+    TokenError,
+    TokenExpired,
+    TokenInvalid,
+    TokenUsed,
+    make_token,
+    read_token,
+)
 
 from .helpers import Mailbox, csrf_token, link_in, make_endorsement, path_of, sign
 
@@ -164,3 +173,9 @@ def test_confirming_needs_the_csrf_token(app: Flask, client: Any, mailbox: Mailb
     assert refused.status_code == 400
     with app.app_context():
         assert db.session.scalar(select(Endorsement.state)) == State.UNVERIFIED
+
+
+@pytest.mark.parametrize("error", [TokenInvalid, TokenExpired, TokenUsed])
+def test_every_refused_link_is_a_token_error(error: type[Exception]) -> None:
+    assert issubclass(error, TokenError)
+    assert issubclass(error, DomainError)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import publication
+from ..config import DEFAULTS
 from ..models import Area, Category, Region
 
 _LETTERS = [*publication.LETTERS, publication.OTHER_LETTER]
@@ -262,10 +263,9 @@ DOCUMENT: dict[str, Any] = {
                         {
                             "type": "integer",
                             "minimum": 1,
-                            # views.SUPPORTERS_PER_PAGE (which imports this module);
-                            # a test keeps the two equal.
                             "maximum": publication.MAX_PER_PAGE,
-                            "default": 50,
+                            # ENDORSE_PER_PAGE's default; a test keeps the two equal.
+                            "default": DEFAULTS["PER_PAGE"],
                         },
                     ),
                 ],

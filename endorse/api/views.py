@@ -5,18 +5,25 @@ from __future__ import annotations
 import hashlib
 
 from flask import Response, current_app, jsonify, request, url_for
+from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from .. import audit, counts, publication
+from .. import audit, caching, projections, publication
 from ..error_pages import render_error
+from ..public.forms import SupporterSearchForm
 from . import bp, openapi
 
 COUNT_MAX_AGE = 15  # seconds a browser or proxy may reuse the count
 SUPPORTERS_MAX_AGE = 60  # seconds a browser or proxy may reuse a page of supporters
 OPENAPI_MAX_AGE = 3600  # the description only changes with a deployment
-SUPPORTERS_PER_PAGE = 50
 API_ROOT = "/api/"
+COUNT_JSON = "endorse_count_json"  # the count's body and ETag, kept per snapshot
+
+
+@bp.record
+def _count_cache(state: BlueprintSetupState) -> None:
+    state.app.extensions[COUNT_JSON] = {}
 
 
 @bp.after_app_request
@@ -31,22 +38,6 @@ def _allow_any_origin(response: Response) -> Response:
     return response
 
 
-def _cacheable(response: Response, max_age: int) -> Response:
-    """Public, briefly cached, and answered with 304 when the client already has it.
-
-    A proxy or CDN may keep serving a just-expired copy while it revalidates, and for a day
-    if we are down: a crowd refreshing the home page does not reach the database.
-    """
-    if response.get_etag() == (None, None):
-        response.add_etag()
-    response.headers["Cache-Control"] = (
-        f"public, max-age={max_age}, stale-while-revalidate={max_age * 4}, stale-if-error=86400"
-    )
-    if "If-None-Match" not in request.headers and "If-Modified-Since" not in request.headers:
-        return response  # nothing to compare: skip werkzeug's conditional machinery
-    return response.make_conditional(request)
-
-
 @bp.get("/count")
 def count() -> ResponseReturnValue:
     """The live count, polled by every open page and every partner's badge.
@@ -54,8 +45,8 @@ def count() -> ResponseReturnValue:
     It is answered from the worker's cached snapshot, serialised once per snapshot, and is
     not rate-limited: a limit's shared counter would cost more than the answer.
     """
-    snapshot = counts.read()
-    cache = current_app.extensions.setdefault("endorse_count_json", {})
+    snapshot = projections.read_counts()
+    cache = current_app.extensions[COUNT_JSON]
     if cache.get("snapshot") is not snapshot:
         body = jsonify(
             organisations=snapshot.organisations,
@@ -66,37 +57,35 @@ def count() -> ResponseReturnValue:
         cache.update(snapshot=snapshot, body=body, etag=etag)
     response = Response(cache["body"], mimetype="application/json")
     response.set_etag(cache["etag"])
-    return _cacheable(response, COUNT_MAX_AGE)
+    return caching.shared_conditional(response, COUNT_MAX_AGE)
 
 
 @bp.get("/audit/head")
 def audit_head() -> ResponseReturnValue:
     """How many audit records exist and the newest hash: anyone may note it and compare later."""
     head = audit.head()
-    response = jsonify(records=head.records, hash=head.hash)
-    response.cache_control.public = True
-    response.cache_control.max_age = COUNT_MAX_AGE
-    return response
+    return caching.shared(jsonify(records=head.records, hash=head.hash), COUNT_MAX_AGE)
 
 
 @bp.get("/supporters")
 def supporters() -> ResponseReturnValue:
     """The approved organisations, filtered like the public list, one keyset page at a time."""
-    try:
-        query = publication.parse_query(request.args, per_page=SUPPORTERS_PER_PAGE)
-    except publication.BadQuery as bad:
+    form = SupporterSearchForm(request.args)
+    if not form.validate():
         return render_error(
             400,
             _(
                 "The query parameter “%(parameter)s” has a value we do not "
                 "accept. /api/v1/openapi.json lists the allowed values.",
-                parameter=bad.field,
+                parameter=form.bad_field(),
             ),
         )
+    per_page = current_app.config["PER_PAGE"]
+    query = form.query(per_page)
     page = publication.supporters(query)
     # Links keep the filters and the page size, so following them never changes the question.
     keep: dict[str, object] = dict(query.filters())
-    if query.per_page != SUPPORTERS_PER_PAGE:
+    if query.per_page != per_page:
         keep["per_page"] = query.per_page
     response = jsonify(
         supporters=[entry.as_dict() for entry in page.entries],
@@ -112,11 +101,11 @@ def supporters() -> ResponseReturnValue:
             else None
         ),
     )
-    return _cacheable(response, SUPPORTERS_MAX_AGE)
+    return caching.shared_conditional(response, SUPPORTERS_MAX_AGE)
 
 
 @bp.get("/openapi.json")
 def openapi_document() -> ResponseReturnValue:
     """The machine-readable description of this API, pointing at this deployment."""
     document = {**openapi.DOCUMENT, "servers": [{"url": current_app.config["BASE_URL"]}]}
-    return _cacheable(jsonify(document), OPENAPI_MAX_AGE)
+    return caching.shared_conditional(jsonify(document), OPENAPI_MAX_AGE)

@@ -7,11 +7,20 @@ from .counts import Facet, PublicTally
 from .endorsement import Endorsement
 from .outbox import MailKind, MailStatus, OutboxMessage
 from .search import SearchName
-from .states import DECIDED_STATES, LIVE_STATES, PUBLIC_STATES, IllegalTransition, State
+from .states import (
+    DECIDED_STATES,
+    EDITABLE_STATES,
+    LIVE_STATES,
+    PUBLIC_STATES,
+    IllegalTransition,
+    NotEditable,
+    State,
+)
 from .user import Role, User
 
 __all__ = [
     "DECIDED_STATES",
+    "EDITABLE_STATES",
     "LIVE_STATES",
     "PUBLIC_STATES",
     "ActorKind",
@@ -27,6 +36,7 @@ __all__ = [
     "Logo",
     "MailKind",
     "MailStatus",
+    "NotEditable",
     "OutboxMessage",
     "PublicTally",
     "Region",

@@ -6,11 +6,12 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .states import State
 from .types import UTCDateTime, enum_type, utcnow
+from .user import User
 
 
 class ActorKind(StrEnum):
@@ -38,3 +39,6 @@ class AuditEvent(db.Model):
     # any record breaks every hash after it.
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+    # The moderator who acted, for the console; loaded with the record.
+    actor: Mapped[User | None] = relationship(lazy="joined", viewonly=True)

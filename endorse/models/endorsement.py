@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
 from .choices import Category, Region
-from .states import LIVE_STATES, State
+from .states import EDITABLE_STATES, LIVE_STATES, State
 from .types import UTCDateTime, enum_type, utcnow
 
 NAME_MAX = 200
@@ -82,6 +82,11 @@ class Endorsement(db.Model):
         State.REJECTED: "rejected_at",
         State.WITHDRAWN: "withdrawn_at",
     }
+
+    @property
+    def editable(self) -> bool:
+        """Whether its public fields may still be corrected (not once withdrawn)."""
+        return self.state in EDITABLE_STATES
 
     def __repr__(self) -> str:
         return f"<Endorsement {self.id} {self.state}>"

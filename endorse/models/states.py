@@ -39,6 +39,8 @@ LIVE_STATES = frozenset({State.UNVERIFIED, State.VERIFIED, State.APPROVED, State
 DECIDED_STATES = frozenset({State.APPROVED, State.HIDDEN, State.REJECTED})
 #: States shown to the public and counted.
 PUBLIC_STATES = frozenset({State.APPROVED})
+#: States whose public fields may still be corrected, by the signer or a moderator.
+EDITABLE_STATES = frozenset(State) - {State.WITHDRAWN}
 
 ALLOWED: dict[State, frozenset[State]] = {
     State.UNVERIFIED: frozenset({State.VERIFIED, State.WITHDRAWN}),
@@ -56,6 +58,30 @@ class IllegalTransition(DomainError):
         super().__init__(f"an endorsement cannot go from {source} to {target}")
         self.source = source
         self.target = target
+
+
+class NotEditable(DomainError):
+    """A withdrawn endorsement is closed: its public fields can no longer change."""
+
+    def __init__(self, state: State) -> None:
+        super().__init__(f"an endorsement that is {state} cannot be edited")
+        self.state = state
+
+
+def moderator_actions(state: State) -> list[str]:
+    """The console's buttons for an endorsement in ``state``, in the order shown.
+
+    Each leads to a state that ``ALLOWED`` allows; publishing is "approve" from review and
+    "unhide" once hidden. A signer's edit (back to review) is no button.
+    """
+    allowed = ALLOWED[state]
+    names = {
+        State.APPROVED: "approve" if state == State.VERIFIED else "unhide",
+        State.REJECTED: "reject",
+        State.HIDDEN: "hide",
+        State.WITHDRAWN: "withdraw",
+    }
+    return [name for target, name in names.items() if target in allowed]
 
 
 def needs_transition(source: State, target: State) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
+from flask_login import UserMixin
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -19,7 +20,7 @@ class Role(StrEnum):
     MODERATOR = "moderator"
 
 
-class User(db.Model):
+class User(UserMixin, db.Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -38,18 +39,11 @@ class User(db.Model):
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
 
-    # Flask-Login: the id carries the session version, so bumping it ends old sessions.
-    @property
-    def is_authenticated(self) -> bool:
-        return True
-
+    # Flask-Login: a deactivated account is signed out, and the id carries the session
+    # version, so bumping it ends old sessions.
     @property
     def is_active(self) -> bool:
         return self.active
-
-    @property
-    def is_anonymous(self) -> bool:
-        return False
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"

@@ -15,10 +15,9 @@ from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
-from .. import accounts
 from ..extensions import limiter, login_manager
-from ..tokens import TokenExpired, TokenInvalid, TokenUsed
-from . import bp
+from ..tokens import TokenError
+from . import accounts, bp
 from .forms import LoginForm, SetPasswordForm
 
 #: The only console pages open without an account.
@@ -133,7 +132,7 @@ def logout() -> ResponseReturnValue:
 def set_password(token: str) -> ResponseReturnValue:
     try:
         user = accounts.check_invitation(token)
-    except (TokenInvalid, TokenExpired, TokenUsed):
+    except TokenError:
         message = _("This link does not work any more. Ask an admin for a new invitation.")
         return render_template(
             "errors/error.html", code=410, title=_("Link expired"), message=message

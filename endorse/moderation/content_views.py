@@ -7,10 +7,10 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import content
 from ..audit import Actor
 from ..config import LANGUAGES
-from ..content_defaults import FAQ
+from ..content import dossier, pages
+from ..content.defaults import FAQ
 from ..i18n import LANGUAGE_NAMES
 from . import bp
 from .auth import admin_required
@@ -33,12 +33,12 @@ def content_index() -> ResponseReturnValue:
 
 
 def _index(form: DossierForm, status: int = 200) -> ResponseReturnValue:
-    pages = {slug: {lang: content.page(slug, lang) for lang in LANGUAGES} for slug in content.PAGES}
-    questions = {lang: content.faq(lang) for lang in LANGUAGES}
-    dossiers = {lang: content.dossier(lang) for lang in LANGUAGES}
+    by_slug = {slug: {lang: pages.page(slug, lang) for lang in LANGUAGES} for slug in pages.PAGES}
+    questions = {lang: pages.faq(lang) for lang in LANGUAGES}
+    dossiers = {lang: dossier.dossier_in(lang) for lang in LANGUAGES}
     return render_template(
         "moderation/content.html",
-        pages=pages,
+        pages=by_slug,
         questions=questions,
         dossiers=dossiers,
         form=form,
@@ -51,16 +51,16 @@ def _index(form: DossierForm, status: int = 200) -> ResponseReturnValue:
 def edit_page(slug: str, language: str) -> ResponseReturnValue:
     lang = language  # "lang" in a URL is the public site's language; this is the content's
     _check_language(lang)
-    if slug not in content.PAGES:
+    if slug not in pages.PAGES:
         abort(404)
-    current = content.page(slug, lang)
+    current = pages.page(slug, lang)
     form = (
         PageForm(data={"title": current.title, "body": current.body})
         if request.method == "GET"
         else PageForm()
     )
     if form.validate_on_submit():
-        content.save_page(slug, lang, form.title.data, form.body.data or "", _me())
+        pages.save_page(slug, lang, form.title.data, form.body.data or "", _me())
         flash(_("Saved."), "success")
         return redirect(url_for("moderation.content_index"))
     status = 400 if request.method == "POST" else 200
@@ -78,7 +78,7 @@ def edit_page(slug: str, language: str) -> ResponseReturnValue:
 def edit_answer(key: str, language: str) -> ResponseReturnValue:
     lang = language  # "lang" in a URL is the public site's language; this is the content's
     _check_language(lang)
-    found = next((q for q in content.faq(lang) if q.key == key), None)
+    found = next((q for q in pages.faq(lang) if q.key == key), None)
     if found is None or key not in {k for k, _t in FAQ}:
         abort(404)
     form = (
@@ -87,7 +87,7 @@ def edit_answer(key: str, language: str) -> ResponseReturnValue:
         else AnswerForm()
     )
     if form.validate_on_submit():
-        content.save_answer(key, lang, form.question.data, form.answer.data or "", _me())
+        pages.save_answer(key, lang, form.question.data, form.answer.data or "", _me())
         flash(_("Saved."), "success")
         return redirect(url_for("moderation.content_index"))
     status = 400 if request.method == "POST" else 200
@@ -112,11 +112,11 @@ def upload_dossier(language: str) -> ResponseReturnValue:
     upload = form.file.data
     data = upload.read(current_app.config["DOSSIER_MAX_BYTES"] + 1)
     try:
-        content.upload_dossier(lang, _safe_name(upload.filename, lang), data, _me())
-    except content.TooLarge:
+        dossier.upload_dossier(lang, _safe_name(upload.filename, lang), data, _me())
+    except dossier.TooLarge:
         flash(_("The file is too large."), "error")
         return _index(form, 413)
-    except content.NotAPdf:
+    except dossier.NotAPdf:
         flash(_("This file is not a PDF."), "error")
         return _index(form, 400)
     flash(_("The dossier is online."), "success")

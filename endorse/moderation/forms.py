@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -19,12 +21,11 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
-from ..accounts import MIN_PASSWORD
 from ..models import Category, Region, RejectReason, Role, State
-from ..models import endorsement as limits
-from ..operations import PublicFields
-from ..public.fields import ChoiceField, clean_line, clean_text, plain_characters, website_url
-from ..review import AuditFilters, Filters
+from ..public.fields import ChoiceField, clean_line, clean_text, plain_characters
+from ..public.forms import PublicFieldsForm
+from .accounts import MIN_PASSWORD
+from .queries import AuditFilters, Filters
 
 
 def _blank(label: object) -> list[SelectChoice]:
@@ -111,43 +112,9 @@ class BulkForm(FlaskForm):
     reject = SubmitField(_l("Reject selected"))
 
 
-class EditForm(FlaskForm):
-    name = StringField(
-        _l("Organisation name"),
-        filters=[clean_line],
-        validators=[
-            DataRequired(_l("Please enter the name of the organisation.")),
-            Length(max=limits.NAME_MAX),
-            plain_characters,
-        ],
-    )
-    category = ChoiceField(
-        _l("Kind of organisation"), choices=[SelectChoice(c.value, c.label) for c in Category]
-    )
-    city = StringField(
-        _l("City or town"),
-        filters=[clean_line],
-        validators=[
-            DataRequired(_l("Please enter the city or town.")),
-            Length(max=limits.CITY_MAX),
-            plain_characters,
-        ],
-    )
-    region = ChoiceField(
-        _l("Province or region"),
-        choices=[SelectChoice(r.value, r.label, optgroup=r.area.label) for r in Region],
-    )
-    website = StringField(
-        _l("Website (optional)"),
-        filters=[clean_line],
-        validators=[Optional(), Length(max=limits.WEBSITE_MAX), plain_characters, website_url],
-    )
-    statement = TextAreaField(
-        _l("Public statement (optional)"),
-        filters=[clean_text],
-        validators=[Optional(), Length(max=limits.STATEMENT_MAX), plain_characters],
-        render_kw={"rows": 4},
-    )
+class EditForm(PublicFieldsForm):
+    """The public fields as a moderator corrects them, with the reason for the record."""
+
     reason = StringField(
         _l("Why you change it (optional)"),
         filters=[clean_line],
@@ -155,15 +122,10 @@ class EditForm(FlaskForm):
     )
     submit = SubmitField(_l("Save changes"))
 
-    def fields(self) -> PublicFields:
-        return PublicFields(
-            name=self.name.data,
-            category=Category(self.category.data),
-            city=self.city.data,
-            region=Region(self.region.data),
-            website=self.website.data or None,
-            statement=self.statement.data or None,
-        )
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The signer is asked why they sign; the moderator edits what the public reads.
+        self.statement.label.text = str(_l("Public statement (optional)"))
 
 
 class SearchForm(FlaskForm):

@@ -19,14 +19,14 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import accounts, audit, export, operations, review, stats
+from .. import audit, caching, export, operations
 from ..audit import Actor
-from ..database import write_transaction
 from ..errors import NotFound
 from ..extensions import db
 from ..i18n import current_language
-from ..models import Endorsement, IllegalTransition, RejectReason, Role, State
-from . import bp
+from ..models import Endorsement, IllegalTransition, NotEditable, RejectReason, Role, State
+from ..models.states import moderator_actions
+from . import accounts, bp, queries
 from .auth import admin_required
 from .forms import (
     ActionForm,
@@ -58,7 +58,7 @@ def _back(endorsement_id: int) -> ResponseReturnValue:
 
 
 def _say_already_decided(endorsement_id: int) -> None:
-    decision = review.last_decision(endorsement_id)
+    decision = queries.last_decision(endorsement_id)
     if decision is None:
         flash(_("Nothing changed."), "warning")
         return
@@ -84,19 +84,19 @@ def _decide(endorsement_id: int, decide: Callable[[], bool], done: str) -> Respo
 
 @bp.get("/")
 def dashboard() -> ResponseReturnValue:
-    overview = stats.overview()
+    overview = queries.overview()
     return render_template(
         "moderation/dashboard.html",
         overview=overview,
         waiting=overview.by_state[State.VERIFIED],
-        chart=stats.approvals_chart(),
+        chart=queries.approvals_chart(),
         head=audit.head(),
     )
 
 
 @bp.get("/queue")
 def queue() -> ResponseReturnValue:
-    return render_template("moderation/queue.html", items=review.queue(), form=BulkForm())
+    return render_template("moderation/queue.html", items=queries.queue(), form=BulkForm())
 
 
 @bp.post("/queue")
@@ -130,8 +130,8 @@ def bulk() -> ResponseReturnValue:
 @bp.get("/endorsements")
 def entries() -> ResponseReturnValue:
     form = SearchForm(request.args)
-    filters = form.filters() if form.validate() else review.Filters()
-    results = review.search(filters, request.args.get("page", 1, type=int) or 1)
+    filters = form.filters() if form.validate() else queries.Filters()
+    results = queries.search(filters, request.args.get("page", 1, type=int) or 1)
     return render_template(
         "moderation/entries.html", form=form, results=results, filters=filters.as_dict()
     )
@@ -140,19 +140,16 @@ def entries() -> ResponseReturnValue:
 @bp.get("/endorsements.csv")
 def export_csv() -> ResponseReturnValue:
     form = SearchForm(request.args)
-    filters = form.filters() if form.validate() else review.Filters()
-    with write_transaction():
-        audit.record(_me(), "export", data={"filters": filters.as_dict()})
-    query = review.filtered(filters).order_by(Endorsement.id).execution_options(yield_per=500)
+    filters = form.filters() if form.validate() else queries.Filters()
+    operations.record_export(_me(), filters.as_dict())
 
     @stream_with_context
     def generate() -> Iterator[str]:
-        yield from export.rows(db.session.scalars(query))
+        yield from export.rows(queries.for_export(filters))
 
     response = Response(generate(), mimetype="text/csv")
     response.headers["Content-Disposition"] = 'attachment; filename="endorsements.csv"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return caching.personal(response)
 
 
 @bp.get("/endorsements/<int:endorsement_id>")
@@ -161,8 +158,8 @@ def entry(endorsement_id: int) -> ResponseReturnValue:
     return render_template(
         "moderation/entry.html",
         entry=item,
-        hints=review.hints(item),
-        trail=review.trail(item.id),
+        hints=queries.hints(item),
+        trail=queries.trail(item.id),
         action=ActionForm(),
         reject_form=RejectForm(),
     )
@@ -187,8 +184,8 @@ def reject(endorsement_id: int) -> ResponseReturnValue:
         return render_template(
             "moderation/entry.html",
             entry=item,
-            hints=review.hints(item),
-            trail=review.trail(item.id),
+            hints=queries.hints(item),
+            trail=queries.trail(item.id),
             action=ActionForm(),
             reject_form=form,
         ), 400
@@ -233,9 +230,9 @@ def edit(endorsement_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             changes = operations.edit(
-                endorsement_id, _me(), form.fields(), form.reason.data or None
+                endorsement_id, _me(), form.public_fields(), form.reason.data or None
             )
-        except IllegalTransition:
+        except NotEditable:
             flash(_("A withdrawn endorsement cannot be edited."), "error")
             return redirect(url_for("moderation.entry", endorsement_id=endorsement_id))
         flash(_("Saved.") if changes else _("Nothing changed."), "success" if changes else "info")
@@ -247,15 +244,13 @@ def edit(endorsement_id: int) -> ResponseReturnValue:
 @bp.get("/audit")
 def audit_log() -> ResponseReturnValue:
     form = AuditSearchForm(request.args)
-    filters = form.filters() if form.validate() else review.AuditFilters()
-    rows, page, pages = review.audit_log(filters, request.args.get("page", 1, type=int) or 1)
+    filters = form.filters() if form.validate() else queries.AuditFilters()
+    found = queries.audit_log(filters, request.args.get("page", 1, type=int) or 1)
     return render_template(
         "moderation/audit.html",
         form=form,
-        rows=rows,
-        page=page,
-        pages=pages,
-        actions=review.audit_actions(),
+        found=found,
+        actions=queries.audit_actions(),
         head=audit.head(),
     )
 
@@ -351,20 +346,5 @@ def activate(user_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.app_template_global()
-def state_actions(state: State) -> list[str]:
-    """The console buttons that make sense for an endorsement in ``state``."""
-    from ..models.states import ALLOWED
-
-    allowed = ALLOWED[state]
-    names = {
-        State.APPROVED: "approve" if state == State.VERIFIED else "unhide",
-        State.REJECTED: "reject",
-        State.HIDDEN: "hide",
-        State.WITHDRAWN: "withdraw",
-    }
-    return [
-        names[target]
-        for target in (State.APPROVED, State.REJECTED, State.HIDDEN, State.WITHDRAWN)
-        if target in allowed
-    ]
+# The console's buttons for an entry, from the state machine.
+bp.add_app_template_global(moderator_actions, "state_actions")

@@ -12,9 +12,16 @@ from __future__ import annotations
 import secrets
 
 from flask import current_app, render_template, request, session
+from flask.blueprints import BlueprintSetupState
 from flask_wtf import FlaskForm
 
 SLOT = f"csrf-slot-{secrets.token_hex(16)}"  # a value no page contains by chance
+CACHE = "endorse_blank_pages"  # path -> the page with SLOT for the token
+
+
+def init_cache(state: BlueprintSetupState) -> None:
+    """Give each app its own pages (registered on the public blueprint)."""
+    state.app.extensions[CACHE] = {}
 
 
 def blank_page(template: str, form: FlaskForm) -> str | None:
@@ -29,7 +36,7 @@ def blank_page(template: str, form: FlaskForm) -> str | None:
     ):
         return None
     token = field.current_token
-    pages: dict[str, str] = current_app.extensions.setdefault("endorse_blank_pages", {})
+    pages: dict[str, str] = current_app.extensions[CACHE]
     page = pages.get(request.path)
     if page is None:
         field.current_token = SLOT

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from enum import StrEnum
+from typing import Any
+
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -9,17 +13,21 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     EmailField,
+    Field,
+    Form,
     SelectChoice,
     StringField,
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional, ValidationError
 
 from .. import logos
-from ..models import Category, Region
+from ..models import Area, Category, Region
 from ..models import endorsement as limits
-from ..operations import PublicFields, Submission
+from ..operations import EDITABLE, PublicFields, Submission
+from ..publication import MAX_ID, MAX_PER_PAGE, SupporterQuery
+from ..text import LETTERS, OTHER_LETTER
 from .fields import (
     ChoiceField,
     clean_line,
@@ -52,7 +60,12 @@ class EmailMixin:
     )
 
 
-class SignForm(FlaskForm):
+class PublicFieldsForm(FlaskForm):
+    """What the public sees of an organisation (``operations.PublicFields``), as a form: the base
+    of the sign form, the signer's manage form and the console's edit form."""
+
+    PUBLIC_FIELDS = EDITABLE  # in the order they are shown
+
     name = StringField(
         _l("Organisation name"),
         filters=[clean_line],
@@ -96,6 +109,20 @@ class SignForm(FlaskForm):
         description=_l("A short public statement, at most 500 characters."),
         render_kw={"rows": 4},
     )
+
+    def public_fields(self) -> PublicFields:
+        """The six fields, validated and cleaned, as the operations take them."""
+        return PublicFields(
+            name=self.name.data,
+            category=Category(self.category.data),
+            city=self.city.data,
+            region=Region(self.region.data),
+            website=self.website.data or None,
+            statement=self.statement.data or None,
+        )
+
+
+class SignForm(PublicFieldsForm):
     contact_name = StringField(
         _l("Your name"),
         filters=[clean_line],
@@ -157,12 +184,7 @@ class SignForm(FlaskForm):
 
     def submission(self, language: str) -> Submission:
         return Submission(
-            name=self.name.data,
-            category=Category(self.category.data),
-            city=self.city.data,
-            region=Region(self.region.data),
-            website=self.website.data or None,
-            statement=self.statement.data or None,
+            **vars(self.public_fields()),
             contact_name=self.contact_name.data,
             contact_email=self.contact_email.data,
             contact_role=self.contact_role.data or None,
@@ -182,23 +204,72 @@ class ConfirmForm(FlaskForm):
     submit = SubmitField(_l("Confirm our endorsement"))
 
 
-class ManageForm(FlaskForm):
+class ManageForm(PublicFieldsForm):
     """The public fields, as the signer may correct them."""
 
-    name = SignForm.name
-    category = SignForm.category
-    city = SignForm.city
-    region = SignForm.region
-    website = SignForm.website
-    statement = SignForm.statement
     submit = SubmitField(_l("Save the changes"))
 
-    def fields(self) -> PublicFields:
-        return PublicFields(
-            name=self.name.data,
-            category=Category(self.category.data),
-            city=self.city.data,
-            region=Region(self.region.data),
-            website=self.website.data or None,
-            statement=self.statement.data or None,
+
+def _one_of(kind: type[StrEnum]) -> Callable[[Form, Field], None]:
+    """Take the value as one of ``kind``'s members, or refuse it."""
+
+    def check(_form: Form, field: Field) -> None:
+        try:
+            field.data = kind(field.data)
+        except ValueError as exc:
+            raise ValidationError(f"not a {kind.__name__}") from exc
+
+    return check
+
+
+def _position(_form: Form, field: Field) -> None:
+    """An entry's id or a page size: at most ten ASCII digits, within a 32-bit id."""
+    value = field.data
+    if not (value.isascii() and value.isdigit()) or len(value) > 10 or int(value) > MAX_ID:
+        raise ValidationError("not a position")
+    field.data = int(value)
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _no_nul(_form: Form, field: Field) -> None:
+    if "\x00" in field.data:
+        raise ValidationError("not a search")
+
+
+class SupporterSearchForm(Form):
+    """What a visitor asks of the supporters list, or a program of the API: a GET form, read
+    from the query string (no CSRF: it changes nothing). Every field is optional."""
+
+    q = StringField(filters=[_strip], validators=[Optional(), Length(max=200), _no_nul])
+    category = StringField(validators=[Optional(), _one_of(Category)])
+    region = StringField(validators=[Optional(), _one_of(Region)])
+    area = StringField(validators=[Optional(), _one_of(Area)])
+    letter = StringField(
+        filters=[lambda value: value.lower() if isinstance(value, str) else value],
+        validators=[Optional(), AnyOf((*LETTERS, OTHER_LETTER))],
+    )
+    after = StringField(validators=[Optional(), _position])
+    before = StringField(validators=[Optional(), _position])
+    per_page = StringField(
+        validators=[Optional(), _position, NumberRange(max=MAX_PER_PAGE)],
+    )
+
+    def bad_field(self) -> str | None:
+        """The first parameter with a value we do not accept, in the form's order."""
+        return next(iter(self.errors), None)
+
+    def query(self, per_page: int) -> SupporterQuery:
+        """The validated question; ``per_page`` when the visitor asked for no page size."""
+        return SupporterQuery(
+            text=self.q.data or None,
+            category=self.category.data or None,
+            region=self.region.data or None,
+            area=self.area.data or None,
+            letter=self.letter.data or None,
+            after=self.after.data or None,
+            before=self.before.data or None,
+            per_page=self.per_page.data or per_page,
         )

@@ -19,18 +19,22 @@ from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from markupsafe import escape
 
-from .. import content, counts, operations, publication
-from ..alphabet import LETTERS, OTHER_LETTER
+from .. import operations, projections, publication
 from ..config import LANGUAGES
+from ..content import pages
+from ..content.dossier import dossier_in, has_dossier
 from ..error_pages import render_error
 from ..extensions import limiter
 from ..i18n import preferred_language
-from ..models import Category, Endorsement, IllegalTransition
+from ..models import Category, Endorsement, NotEditable
 from ..security import EMBED_POLICY
-from ..tokens import TokenExpired, TokenInvalid, TokenUsed
+from ..text import LETTERS, OTHER_LETTER
+from ..tokens import TokenError, TokenExpired, TokenInvalid, TokenUsed
 from . import bp
-from .blank_pages import blank_page
-from .forms import ConfirmForm, ManageForm, ResendForm, SignForm
+from .blank_pages import blank_page, init_cache
+from .forms import ConfirmForm, ManageForm, ResendForm, SignForm, SupporterSearchForm
+
+bp.record(init_cache)
 
 BAD_LINK_MESSAGES = {
     TokenInvalid: (
@@ -60,7 +64,7 @@ def root() -> ResponseReturnValue:
 
 @bp.get("/<lang:lang>/")
 def home() -> ResponseReturnValue:
-    count = counts.read()
+    count = projections.read_counts()
     return render_template(
         "public/home.html",
         count=count,
@@ -71,12 +75,12 @@ def home() -> ResponseReturnValue:
 
 @bp.get("/<lang:lang>/supporters")
 def supporters() -> ResponseReturnValue:
-    try:
-        wanted = publication.parse_query(request.args, current_app.config["SUPPORTERS_PER_PAGE"])
-    except publication.BadQuery:
+    form = SupporterSearchForm(request.args)
+    if not form.validate():
         return render_error(
             400, str(_l("This search has a value we do not know. Please choose from the lists."))
         )
+    wanted = form.query(current_app.config["PER_PAGE"])
     page = publication.supporters(wanted)
     count = page.tallies
     return render_template(
@@ -94,17 +98,17 @@ def supporters() -> ResponseReturnValue:
     )
 
 
-_SLUGS = ", ".join(f'"{slug}"' for slug in content.PAGES)
+_SLUGS = ", ".join(f'"{slug}"' for slug in pages.PAGES)
 
 
 @bp.get(f"/<lang:lang>/<any({_SLUGS}):slug>")
 def page(slug: str) -> ResponseReturnValue:
     return render_template(
         "public/page.html",
-        page=content.page(slug, g.lang),
-        faq=content.faq(g.lang) if slug == "more-info" else None,
-        has_dossier=content.has_dossier(),
-        international_url=content.INTERNATIONAL_CAMPAIGN_URL,
+        page=pages.page(slug, g.lang),
+        faq=pages.faq(g.lang) if slug == "more-info" else None,
+        has_dossier=has_dossier(),
+        international_url=pages.INTERNATIONAL_CAMPAIGN_URL,
         embed_snippet=_embed_snippet() if slug == "what-you-can-do" else None,
     )
 
@@ -118,7 +122,7 @@ def _embed_snippet() -> str:
 
 @bp.get("/<lang:lang>/dossier")
 def dossier() -> ResponseReturnValue:
-    document = content.dossier(g.lang)
+    document = dossier_in(g.lang)
     if document is None:
         abort(404)
     response = make_response(document.content)
@@ -147,7 +151,8 @@ def logo(endorsement_id: int) -> ResponseReturnValue:
 def embed_count() -> ResponseReturnValue:
     """A badge partners put in an iframe: the only page that may be framed."""
     g.lang = request.args.get("lang") if request.args.get("lang") in LANGUAGES else "en"
-    response = make_response(render_template("public/embed_count.html", count=counts.read()))
+    count = projections.read_counts()
+    response = make_response(render_template("public/embed_count.html", count=count))
     response.headers["Content-Security-Policy"] = EMBED_POLICY
     response.cache_control.public = True
     response.cache_control.max_age = 60
@@ -185,7 +190,7 @@ def signed() -> ResponseReturnValue:
 def confirm(token: str) -> ResponseReturnValue:
     try:
         entry = operations.check_confirmation(token)
-    except (TokenInvalid, TokenExpired, TokenUsed) as error:
+    except TokenError as error:
         return _bad_link(error)
     return render_template("public/confirm.html", entry=entry, form=ConfirmForm())
 
@@ -197,7 +202,7 @@ def confirm_post(token: str) -> ResponseReturnValue:
         return render_template("public/confirm.html", entry=None, form=form), 400
     try:
         operations.confirm(token)
-    except (TokenInvalid, TokenExpired, TokenUsed) as error:
+    except TokenError as error:
         return _bad_link(error)
     return redirect(url_for("public.confirmed"), code=303)
 
@@ -264,7 +269,7 @@ def _bad_manage_link(error: Exception) -> ResponseReturnValue:
 def manage(token: str) -> ResponseReturnValue:
     try:
         entry = operations.check_manage(token)
-    except (TokenInvalid, TokenExpired, TokenUsed) as error:
+    except TokenError as error:
         return _bad_manage_link(error)
     return _manage_page(entry, token)
 
@@ -276,10 +281,10 @@ def manage_edit(token: str) -> ResponseReturnValue:
         entry = operations.check_manage(token)
         if not form.validate_on_submit():
             return _manage_page(entry, token, form, 400)
-        changes = operations.edit_by_signer(token, form.fields())
-    except (TokenInvalid, TokenExpired, TokenUsed) as error:
+        changes = operations.edit_by_signer(token, form.public_fields())
+    except TokenError as error:
         return _bad_manage_link(error)
-    except IllegalTransition:
+    except NotEditable:
         flash(_l("A withdrawn endorsement cannot be changed."), "error")
         return redirect(url_for("public.manage", token=token), code=303)
     flash(
@@ -297,7 +302,7 @@ def manage_withdraw(token: str) -> ResponseReturnValue:
         return render_error(400)
     try:
         operations.withdraw_by_signer(token)
-    except (TokenInvalid, TokenExpired, TokenUsed) as error:
+    except TokenError as error:
         return _bad_manage_link(error)
     flash(_l("Your endorsement is withdrawn: it is no longer listed or counted."), "success")
     return redirect(url_for("public.manage", token=token), code=303)
@@ -309,7 +314,7 @@ def manage_erase(token: str) -> ResponseReturnValue:
         return render_error(400)
     try:
         operations.erase_by_signer(token)
-    except (TokenInvalid, TokenExpired, TokenUsed) as error:
+    except TokenError as error:
         return _bad_manage_link(error)
     return redirect(url_for("public.erased"), code=303)
 

@@ -1,4 +1,4 @@
-"""Files for machines: the supporters as CSV, robots.txt, sitemap.xml and an Atom feed.
+"""Files for machines that discover the site: robots.txt, sitemap.xml and an Atom feed.
 
 Everything here is built from ``publication`` (public fields only) and from
 ``BASE_URL`` (never from the request's Host), and XML is built with ElementTree so
@@ -8,41 +8,26 @@ that a name like ``<script>`` is escaped, not interpreted.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from datetime import datetime
-from types import ModuleType
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, current_app, g, request, stream_with_context
+from flask import Response, current_app, g
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from . import counts, publication
-from .config import LANGUAGES
-from .export import csv_stream
-from .extensions import db
-from .normalize import normalize_name
-from .urls import external_url
+from .. import caching, projections, publication
+from ..config import LANGUAGES
+from ..content.dossier import has_dossier
+from ..content.pages import PAGES
+from ..text import normalize_name
+from ..urls import external_url
+from . import bp
 
-bp = Blueprint("feeds", __name__)
-
-CSV_COLUMNS = (
-    "id",
-    "name",
-    "category",
-    "region",
-    "area",
-    "city",
-    "website",
-    "statement",
-    "approved_at",
-)
-CSV_CHUNK = 16 * 1024  # characters gathered before a piece of the CSV is sent
-CSV_BATCH = 500  # rows fetched from the database at a time
 FEED_SIZE = 50
 FEED_MAX_AGE = 60  # seconds: new supporters show up quickly
 DISCOVERY_MAX_AGE = 3600  # robots.txt and the sitemap change rarely (a deployment, a dossier)
 PRIVATE_PREFIX = "/moderate/"  # the console: nothing for search engines there
+NOT_PAGES = frozenset({"public.feed"})  # public rules that are files, not pages
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
@@ -50,46 +35,13 @@ ATOM_NS = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
-def _public_cache(response: Response, max_age: int) -> Response:
-    """Public data: proxies and browsers may keep it a while and spare the database."""
-    response.cache_control.public = True
-    response.cache_control.max_age = max_age
-    return response
-
-
-@bp.get("/supporters.csv")
-def supporters_csv() -> ResponseReturnValue:
-    """Every approved organisation, streamed so that the list's size never matters."""
-    response = Response(stream_with_context(_csv_lines()), mimetype="text/csv")
-    response.headers["Content-Disposition"] = 'attachment; filename="supporters.csv"'
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    return _public_cache(response, FEED_MAX_AGE)
-
-
-def _csv_lines() -> Iterator[str]:
-    """A BOM so spreadsheet tools read UTF-8, a header, then the rows, formula-safe.
-
-    The query runs here, not in the view: the request's teardown closes the database
-    session once the view returns, and stream_with_context pushes the context again
-    only around this generator, so a cursor opened in the view would be gone by now.
-    """
-    rows = db.session.execute(publication.all_public().execution_options(yield_per=CSV_BATCH))
-
-    def records() -> Iterator[list[object]]:
-        for row in rows:
-            values = {**row._mapping, "area": row.region.area}
-            yield [values[column] for column in CSV_COLUMNS]
-
-    yield from csv_stream(CSV_COLUMNS, records(), CSV_CHUNK)
-
-
 @bp.get("/robots.txt")
 def robots() -> ResponseReturnValue:
     """Crawl everything public; the console is of no use to a search engine."""
     text = (
-        f"User-agent: *\nDisallow: {PRIVATE_PREFIX}\n\nSitemap: {external_url('feeds.sitemap')}\n"
+        f"User-agent: *\nDisallow: {PRIVATE_PREFIX}\n\nSitemap: {external_url('public.sitemap')}\n"
     )
-    return _public_cache(Response(text, mimetype="text/plain"), DISCOVERY_MAX_AGE)
+    return caching.shared(Response(text, mimetype="text/plain"), DISCOVERY_MAX_AGE)
 
 
 @bp.get("/sitemap.xml")
@@ -105,27 +57,17 @@ def sitemap() -> ResponseReturnValue:
             ET.SubElement(url, "loc").text = versions[lang]
             for other, href in versions.items():
                 ET.SubElement(url, "xhtml:link", rel="alternate", hreflang=other, href=href)
-    return _public_cache(_xml(urlset, "application/xml"), DISCOVERY_MAX_AGE)
-
-
-def _content() -> ModuleType | None:
-    """The campaign's pages module, which may not exist yet in every deployment."""
-    try:
-        from . import content
-    except ImportError:
-        return None
-    return content
+    return caching.shared(_xml(urlset, "application/xml"), DISCOVERY_MAX_AGE)
 
 
 def _public_pages() -> list[tuple[str, dict[str, str]]]:
     """(endpoint, arguments) of each public page: GET rules taking the language and no
     other argument, plus one per campaign page for a rule that takes a ``slug``."""
-    content = _content()
-    slugs = [str(slug) for slug in getattr(content, "PAGES", ())]
-    has_dossier = getattr(content, "has_dossier", None)
     pages: list[tuple[str, dict[str, str]]] = []
     for rule in current_app.url_map.iter_rules():
         if rule.endpoint.partition(".")[0] != "public" or "GET" not in (rule.methods or ()):
+            continue
+        if rule.endpoint in NOT_PAGES:
             continue
         if "lang" not in rule.arguments:
             continue
@@ -133,10 +75,10 @@ def _public_pages() -> list[tuple[str, dict[str, str]]]:
         if not others:
             choices: list[dict[str, str]] = [{}]
         elif others == {"slug"}:
-            choices = [{"slug": slug} for slug in slugs]
+            choices = [{"slug": slug} for slug in PAGES]
         else:
             continue  # a token or an id: not a page anyone should find by searching
-        if rule.endpoint == "public.dossier" and not (has_dossier and has_dossier()):
+        if rule.endpoint == "public.dossier" and not has_dossier():
             continue  # the dossier answers 404 until an admin uploads it
         for values in choices:
             if (rule.endpoint, values) not in pages:  # two rules may share an endpoint
@@ -151,10 +93,10 @@ def feed() -> ResponseReturnValue:
     lang: str = g.lang
     entries = publication.newest(FEED_SIZE)
     supporters_url = external_url("public.supporters", lang=lang)
-    feed_url = external_url("feeds.feed", lang=lang)
+    feed_url = external_url("public.feed", lang=lang)
     position = _("You don't lock up a child. Period.")
     published = [entry.approved_at for entry in entries if entry.approved_at]
-    updated = max(published) if published else counts.read().updated_at
+    updated = max(published) if published else projections.read_counts().updated_at
 
     root = ET.Element("feed", {"xmlns": ATOM_NS, XML_LANG: lang})
     ET.SubElement(root, "title").text = _("Newest supporters of “%(position)s”", position=position)
@@ -181,9 +123,7 @@ def feed() -> ResponseReturnValue:
         ET.SubElement(item, "summary").text = f"{entry.category.label} · {entry.city}"
         if entry.statement:
             ET.SubElement(item, "content", type="text").text = entry.statement
-    response = _public_cache(_xml(root, "application/atom+xml"), FEED_MAX_AGE)
-    response.add_etag()
-    return response.make_conditional(request)
+    return caching.shared_conditional(_xml(root, "application/atom+xml"), FEED_MAX_AGE)
 
 
 def _link_to(entry: publication.PublicEntry, lang: str) -> str:

@@ -1,15 +1,19 @@
-"""Demo content for a first run: plausible, fictional supporters and a moderator login."""
+"""``flask endorse demo``: demo content for a first run, plausible fictional supporters and a
+moderator login."""
 
 from __future__ import annotations
 
 import secrets
 
+import click
+from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
-from . import operations
-from .database import write_transaction
-from .extensions import db
-from .models import Category, Endorsement, Region, Role, User
+from .. import operations
+from ..audit import SYSTEM
+from ..extensions import db
+from ..models import Category, Endorsement, Region, Role
+from ..moderation import accounts
 
 DEMO_MODERATOR = "moderator@example.org"
 
@@ -69,18 +73,25 @@ def load_supporters() -> int:
             language=language,
             consent_publish=True,
         )
-        operations.add_published(submission, operations.SYSTEM, "demo content")
+        operations.add_published(submission, SYSTEM, "demo content")
     return len(SUPPORTERS)
 
 
 def reset_moderator() -> tuple[str, str]:
     """Create the demo admin, or give it a fresh password; returns the login."""
     password = secrets.token_urlsafe(12)
-    with write_transaction():
-        user = db.session.scalar(select(User).where(User.email == DEMO_MODERATOR))
-        if user is None:
-            user = User(email=DEMO_MODERATOR, role=Role.ADMIN)
-            db.session.add(user)
-        user.set_password(password)
-        user.session_version = (user.session_version or 0) + 1
+    accounts.ensure(DEMO_MODERATOR, password, Role.ADMIN, SYSTEM)
     return DEMO_MODERATOR, password
+
+
+@click.command("demo")
+@with_appcontext
+def load_demo() -> None:
+    """Load demo supporters (once) and print a moderator login with a fresh password."""
+    added = load_supporters()
+    email, password = reset_moderator()
+    click.echo(f"Demo supporters added: {added}")
+    click.echo(f"Moderator login: {email} / {password}")
+
+
+COMMANDS = [load_demo]

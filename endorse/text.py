@@ -1,8 +1,9 @@
-"""Fold organisation names so that spellings of the same organisation compare equal."""
+"""Folding organisation names, so spellings of one organisation compare equal; their initials."""
 
 from __future__ import annotations
 
 import re
+import string
 import unicodedata
 
 # Legal forms in Belgium, its neighbours and English, as they stand before or after a name.
@@ -68,3 +69,14 @@ def normalize_name(name: str, max_length: int = 200) -> str:
     while len(words) > 1 and words[0] in LEGAL_FORMS:
         words.pop(0)
     return " ".join(words)[:max_length].rstrip()
+
+
+# The letters of the public list's A–Z index, and where a name is filed in it.
+LETTERS = tuple(string.ascii_lowercase)
+OTHER_LETTER = "#"  # names that start with a digit, a sign or another script
+
+
+def initial(normalized_name: str) -> str:
+    """The index letter of a folded name (see ``normalize_name``)."""
+    first = normalized_name[:1]
+    return first if first in LETTERS else OTHER_LETTER

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
-from typing import Any
 
 from flask import Flask, Response, jsonify
 from sqlalchemy import text
@@ -15,15 +13,6 @@ from .error_pages import render_error
 from .extensions import db
 
 log = logging.getLogger(__name__)
-SECRET_KEYS = ("SECRET_KEY", "SECRET_KEY_FALLBACKS")
-URL_KEYS = (
-    "DATABASE_URL",
-    "SQLALCHEMY_DATABASE_URI",
-    "MAIL_URL",
-    "RATELIMIT_STORAGE_URL",
-    "RATELIMIT_STORAGE_URI",
-)
-_PASSWORD_IN_URL = re.compile(r"(?<=://)([^:/@]*):([^@]*)@")
 
 
 def init_app(app: Flask) -> None:
@@ -59,19 +48,3 @@ def init_app(app: Flask) -> None:
             response = jsonify(status="ok", database="ok")
         response.cache_control.no_store = True
         return response
-
-
-def effective_config(config: dict[str, Any]) -> dict[str, str]:
-    """The settings that matter, with secrets masked, for `flask endorse config`."""
-    shown: dict[str, str] = {}
-    for key in sorted(config):
-        if not key.isupper() or key.startswith(("SQLALCHEMY_ENGINE", "BABEL_")):
-            continue
-        value = config[key]
-        if key in SECRET_KEYS:
-            shown[key] = "***" if value else "(not set)"
-        elif key in URL_KEYS and isinstance(value, str):
-            shown[key] = _PASSWORD_IN_URL.sub(r"\1:***@", value)
-        else:
-            shown[key] = repr(value)
-    return shown

@@ -10,11 +10,10 @@ from typing import IO
 import click
 from flask.cli import with_appcontext
 
-from . import backup
-from .cli import endorse_cli
+from .. import backup
 
 
-@endorse_cli.command("export")
+@click.command("export")
 @click.option(
     "--json",
     "as_json",
@@ -44,7 +43,7 @@ def export_backup(as_json: bool, output: str) -> None:
     click.echo(f"exported {sum(written.values())} rows of {len(written)} tables{where}", err=True)
 
 
-@endorse_cli.command("import")
+@click.command("import")
 @click.argument("file", type=click.File("rb"))
 @click.option(
     "--replace",
@@ -65,3 +64,6 @@ def import_backup(file: IO[bytes], replace: bool) -> None:
         f"imported {sum(imported.values())} rows into {len(imported)} tables "
         f"(backup made {document.exported_at})"
     )
+
+
+COMMANDS = [export_backup, import_backup]

@@ -1,78 +1,25 @@
-"""The campaign's pages, FAQ and dossier: read with built-in defaults, edited by admins.
-
-Markdown is rendered with markdown-it-py (CommonMark, raw HTML off) and the result is
-sanitised by nh3, so an admin's text can hold links and emphasis but never a script.
-"""
+"""The campaign's pages and FAQ, per language: the built-in defaults until admins edit them."""
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parseaddr
-from functools import cache
 
-import nh3
 from flask import current_app
-from markdown_it import MarkdownIt
 from markupsafe import Markup
 from sqlalchemy import select
 
-from . import audit
-from .audit import Actor
-from .content_defaults import FAQ, INTERNATIONAL_CAMPAIGN_URL, PAGES
-from .database import write_transaction
-from .errors import DomainError
-from .extensions import db
-from .models import ContentPage, Document, FaqItem
-from .models.types import utcnow
+from .. import audit
+from ..audit import Actor
+from ..database import write_transaction
+from ..extensions import db
+from ..models import ContentPage, FaqItem
+from ..models.types import utcnow
+from .defaults import FAQ, INTERNATIONAL_CAMPAIGN_URL, PAGES
+from .markdown import render
 
-__all__ = ["INTERNATIONAL_CAMPAIGN_URL", "PAGES"]
-
-DOSSIER = "dossier"
-PDF_MAGIC = b"%PDF-"
-ALLOWED_TAGS = {
-    "p",
-    "br",
-    "strong",
-    "em",
-    "a",
-    "ul",
-    "ol",
-    "li",
-    "h2",
-    "h3",
-    "h4",
-    "blockquote",
-    "code",
-    "pre",
-    "hr",
-}
-
-
-class NotAPdf(DomainError):
-    """The dossier must be a PDF, judged by its content, not its name."""
-
-
-class TooLarge(DomainError):
-    pass
-
-
-@cache
-def _markdown() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-
-
-def render(text: str) -> Markup:
-    html = _markdown().render(text or "")
-    clean = nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes={"a": {"href", "title"}},
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener nofollow",
-    )
-    return Markup(clean)  # noqa: S704  (sanitised by nh3 just above)
+__all__ = ["INTERNATIONAL_CAMPAIGN_URL", "PAGES", "render"]
 
 
 def _contact() -> str:
@@ -158,44 +105,3 @@ def save_answer(key: str, language: str, question: str, answer: str, actor: Acto
         row.question, row.answer = question, answer
         row.updated_at, row.updated_by = utcnow(), actor.user_id
         audit.record(actor, "content.faq", data={"key": key, "language": language})
-
-
-def upload_dossier(language: str, filename: str, content: bytes, actor: Actor) -> None:
-    if len(content) > current_app.config["DOSSIER_MAX_BYTES"]:
-        raise TooLarge(f"at most {current_app.config['DOSSIER_MAX_BYTES']} bytes")
-    if not content.startswith(PDF_MAGIC):
-        raise NotAPdf("the file does not start like a PDF")
-    digest = hashlib.sha256(content).hexdigest()
-    with write_transaction():
-        row = db.session.scalar(
-            select(Document).where(Document.slug == DOSSIER, Document.language == language)
-        )
-        if row is None:
-            row = Document(slug=DOSSIER, language=language)
-            db.session.add(row)
-        row.filename = filename or f"dossier-{language}.pdf"
-        row.content_type, row.content, row.size, row.sha256 = (
-            "application/pdf",
-            content,
-            len(content),
-            digest,
-        )
-        row.uploaded_at, row.uploaded_by = utcnow(), actor.user_id
-        audit.record(
-            actor,
-            "content.dossier",
-            data={"language": language, "sha256": digest, "size": len(content)},
-        )
-
-
-def dossier(language: str) -> Document | None:
-    """The dossier in this language, else in any language we have."""
-    rows = db.session.scalars(select(Document).where(Document.slug == DOSSIER)).all()
-    by_language = {row.language: row for row in rows}
-    return by_language.get(language) or next(iter(by_language.values()), None)
-
-
-def has_dossier() -> bool:
-    return (
-        db.session.scalar(select(Document.id).where(Document.slug == DOSSIER).limit(1)) is not None
-    )

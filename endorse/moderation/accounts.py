@@ -8,16 +8,16 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import func, select
 
-from . import audit
-from .audit import Actor
-from .database import write_transaction
-from .errors import DomainError, NotFound
-from .extensions import db
-from .mail import messages
-from .mail.outbox import deliver_after_response, enqueue
-from .models import MailKind, Role, User
-from .models.types import utcnow
-from .tokens import Purpose, TokenUsed, new_nonce, nonce_matches, read_token
+from .. import audit
+from ..audit import Actor
+from ..database import write_transaction
+from ..errors import DomainError, NotFound
+from ..extensions import db
+from ..mail import messages
+from ..mail.outbox import deliver_after_response, enqueue
+from ..models import MailKind, Role, User
+from ..models.types import utcnow
+from ..tokens import Purpose, TokenUsed, new_nonce, nonce_matches, read_token
 
 MIN_PASSWORD = 12
 # Checked when no account matches, so a wrong email costs as long as a wrong password.
@@ -68,6 +68,25 @@ def create(email: str, password: str, role: Role, actor: Actor) -> User:
     check_password_strength(password)
     with write_transaction():
         user = _new_user(email, role, actor, password)
+    return user
+
+
+def ensure(email: str, password: str, role: Role, actor: Actor) -> User:
+    """The account for ``email`` with this password and role, made or reset (the demo's admin).
+
+    Resetting ends the account's sessions, like any change of password.
+    """
+    check_password_strength(password)
+    with write_transaction():
+        user = db.session.scalar(
+            select(User).where(User.email == normalize_email(email)).with_for_update()
+        )
+        if user is None:
+            return _new_user(email, role, actor, password)
+        user.set_password(password)
+        user.role, user.active = role, True
+        user.session_version += 1
+        audit.record(actor, "user.password", subject_user_id=user.id)
     return user
 
 
@@ -200,6 +219,16 @@ def _locked(user_id: int) -> User:
     if user is None:
         raise NotFound(f"no account #{user_id}")
     return user
+
+
+def active_by_email(email: str) -> User | None:
+    """The active account with this address, as typed on a command line (any case)."""
+    try:
+        address = normalize_email(email)
+    except InvalidEmail:
+        return None
+    user = db.session.scalar(select(User).where(User.email == address))
+    return user if user is not None and user.active else None
 
 
 def all_users() -> list[User]:

@@ -1,13 +1,18 @@
-"""The public count and its breakdowns, adjusted in the same transaction as every change.
+"""What every write keeps in step with the public endorsements: the tallies and the search names.
 
-A public endorsement is counted once under its category, its region and the first letter
-of its name. Reading the counts reads those few dozen rows, never the endorsements, so a
-page costs the same at 1,000 organisations as at 100,000; ``recount`` rebuilds them from
-the endorsements as a backstop.
+Both change in the transaction of the change that moved an endorsement in or out of the
+public list (``republish``); ``recount`` rebuilds both from the endorsements as a backstop.
+
+The tallies: a public endorsement is counted once under its category, its region and the
+first letter of its name. Reading the counts reads those few dozen rows, never the
+endorsements, so a page costs the same at 1,000 organisations as at 100,000.
 
 Each worker keeps the last snapshot for ``COUNT_CACHE_SECONDS`` (a second by default):
 a crowd on the home page costs one query a second per worker. A change made in this
 worker forgets it at once; another worker's change shows within that second.
+
+The search names: a narrow copy of the public names that searches read
+(``models.SearchName``).
 """
 
 from __future__ import annotations
@@ -16,14 +21,23 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from flask import current_app, has_app_context
-from sqlalchemy import delete, event, func, select, update
+from flask import Flask, current_app, has_app_context
+from sqlalchemy import delete, event, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from .alphabet import LETTERS, OTHER_LETTER, initial
 from .extensions import db
-from .models import PUBLIC_STATES, Category, Endorsement, Facet, PublicTally, Region, State
+from .models import (
+    PUBLIC_STATES,
+    Category,
+    Endorsement,
+    Facet,
+    PublicTally,
+    Region,
+    SearchName,
+    State,
+)
 from .models.types import utcnow
+from .text import LETTERS, OTHER_LETTER, initial
 
 _EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 
@@ -62,7 +76,18 @@ def place_if_public(entry: Endorsement, state: State | None = None) -> Place | N
     return Place.of(entry) if (state or entry.state) in PUBLIC_STATES else None
 
 
-def shift(before: Place | None, after: Place | None) -> None:
+def republish(before: Place | None, entry: Endorsement) -> None:
+    """Bring the tallies and the search names up to date after ``entry`` changed; ``before``
+    is where it counted until now. An entry public neither before nor after (a confirmation,
+    say) touches neither."""
+    after = place_if_public(entry)
+    if before is None and after is None:
+        return
+    _shift(before, after)
+    _sync_search_name(entry)
+
+
+def _shift(before: Place | None, after: Place | None) -> None:
     """An endorsement stopped counting at ``before`` and now counts at ``after``."""
     old = before.tally_keys() if before else set()
     new = after.tally_keys() if after else set()
@@ -84,7 +109,31 @@ def _add(facet: str, key: str, delta: int) -> None:
     db.session.info[_CHANGED] = True
 
 
-def read() -> CountSnapshot:
+def _sync_search_name(entry: Endorsement) -> None:
+    """Make ``entry``'s search row match it: there with its fields while public, else gone."""
+    row = db.session.get(SearchName, entry.id)
+    if entry.state not in PUBLIC_STATES:
+        if row is not None:
+            db.session.delete(row)
+        return
+    if row is None:
+        db.session.add(
+            SearchName(
+                endorsement_id=entry.id,
+                normalized_name=entry.normalized_name,
+                category=entry.category,
+                region=entry.region,
+            )
+        )
+    else:
+        row.normalized_name, row.category, row.region = (
+            entry.normalized_name,
+            entry.category,
+            entry.region,
+        )
+
+
+def read_counts() -> CountSnapshot:
     """The counts, at most ``COUNT_CACHE_SECONDS`` old (and fresh after a change here)."""
     cache = _cache()
     now = time.monotonic()
@@ -118,7 +167,9 @@ def _read() -> CountSnapshot:
 
 
 def recount() -> CountSnapshot:
-    """Rebuild the counts from the endorsements (call inside a write transaction)."""
+    """Rebuild the tallies and the search names from the endorsements (call inside a write
+    transaction): the backstop for both, and the step after a bulk load."""
+    _rebuild_search_names()
     # Every value gets a row, even at zero, so approvals only ever UPDATE.
     tallies = {key: 0 for key in _every_key()}
     first = func.substr(Endorsement.normalized_name, 1, 1)
@@ -141,6 +192,23 @@ def recount() -> CountSnapshot:
     return _read()
 
 
+def _rebuild_search_names() -> int:
+    """Recreate every search row from the public endorsements."""
+    db.session.execute(delete(SearchName))
+    result = db.session.execute(
+        insert(SearchName).from_select(
+            ["endorsement_id", "normalized_name", "category", "region"],
+            select(
+                Endorsement.id,
+                Endorsement.normalized_name,
+                Endorsement.category,
+                Endorsement.region,
+            ).where(Endorsement.state.in_(PUBLIC_STATES)),
+        )
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
 def _every_key() -> list[tuple[str, str]]:
     return (
         [(Facet.CATEGORY, c.value) for c in Category]
@@ -152,18 +220,25 @@ def _every_key() -> list[tuple[str, str]]:
 # The per-worker cache lives on the app, and is forgotten when a transaction that changed
 # the counts commits.
 _CHANGED = "endorse_counts_changed"
+_CACHE = "endorse_counts"
+
+
+def init_app(app: Flask) -> None:
+    """Give the app its count cache, and listen (once per process) for commits that change it."""
+    app.extensions[_CACHE] = {}
+    if not event.contains(Session, "after_commit", _forget):
+        event.listen(Session, "after_commit", _forget)
+        event.listen(Session, "after_rollback", _keep)
 
 
 def _cache() -> dict[str, tuple[float, CountSnapshot]]:
-    return current_app.extensions.setdefault("endorse_counts", {})  # type: ignore[no-any-return]
+    return current_app.extensions[_CACHE]  # type: ignore[no-any-return]
 
 
-@event.listens_for(Session, "after_commit")
 def _forget(session: Session) -> None:
     if session.info.pop(_CHANGED, False) and has_app_context():
         _cache().clear()
 
 
-@event.listens_for(Session, "after_rollback")
 def _keep(session: Session) -> None:
     session.info.pop(_CHANGED, None)

@@ -1,16 +1,20 @@
-"""What moderators see: the queue with its hints, search, and who decided what."""
+"""What the console reads: the queue with its hints, search, who decided what, the audit log,
+and the dashboard's figures and chart."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import urlsplit
 
+from flask import current_app
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, func, or_, select
 
-from .extensions import db
-from .models import AuditEvent, Category, Endorsement, Region, State, User
-from .normalize import fold
+from ..extensions import db
+from ..models import PUBLIC_STATES, AuditEvent, Category, Endorsement, Region, State, User
+from ..text import fold
 
 # Addresses anyone can open: a match between them says nothing about an organisation.
 WEBMAIL = frozenset(
@@ -44,7 +48,6 @@ WEBMAIL = frozenset(
         "laposte.net",
     }
 )
-PER_PAGE = 50
 
 
 def email_domain(address: str | None) -> str | None:
@@ -123,6 +126,14 @@ def queue() -> list[tuple[Endorsement, Hints]]:
     return [(entry, hints(entry)) for entry in entries]
 
 
+def in_state(state: State) -> list[tuple[Endorsement, Hints]]:
+    """Every endorsement in ``state``, in the order they came, each with its hints."""
+    entries = db.session.scalars(
+        select(Endorsement).where(Endorsement.state == state).order_by(Endorsement.id)
+    ).all()
+    return [(entry, hints(entry)) for entry in entries]
+
+
 @dataclass(frozen=True)
 class Filters:
     state: State | None = None
@@ -162,25 +173,25 @@ def filtered(filters: Filters) -> Select[tuple[Endorsement]]:
     return query
 
 
-@dataclass(frozen=True)
-class Results:
-    entries: list[Endorsement]
-    total: int
-    page: int
-    pages: int
+def for_export(filters: Filters) -> Iterator[Endorsement]:
+    """Every endorsement the filters match, contact data included, streamed in id order."""
+    query = filtered(filters).order_by(Endorsement.id).execution_options(yield_per=500)
+    return iter(db.session.scalars(query))
 
 
-def search(filters: Filters, page: int = 1) -> Results:
-    query = filtered(filters)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    pages = max(1, -(-total // PER_PAGE))
-    page = min(max(page, 1), pages)
-    entries = db.session.scalars(
-        query.order_by(Endorsement.created_at.desc(), Endorsement.id.desc())
-        .limit(PER_PAGE)
-        .offset((page - 1) * PER_PAGE)
-    ).all()
-    return Results(list(entries), total, page, pages)
+def search(filters: Filters, page: int = 1) -> Pagination:
+    """One page of the endorsements the filters match, newest first."""
+    query = filtered(filters).order_by(Endorsement.created_at.desc(), Endorsement.id.desc())
+    return _page_of(query, page)
+
+
+def _page_of(query: Select, page: int) -> Pagination:  # type: ignore[type-arg]
+    """A page of ``query``, ``PER_PAGE`` rows long; a page past the end shows the last one."""
+    per_page = current_app.config["PER_PAGE"]
+    found = db.paginate(query, page=max(page, 1), per_page=per_page, error_out=False)
+    if found.page > 1 and found.page > (found.pages or 1):
+        found = db.paginate(query, page=found.pages, per_page=per_page, error_out=False)
+    return found
 
 
 @dataclass(frozen=True)
@@ -214,45 +225,102 @@ class AuditFilters:
     until: date | None = None
 
 
-@dataclass(frozen=True)
-class AuditRow:
-    event: AuditEvent
-    actor_email: str | None
-
-
-def audit_log(filters: AuditFilters, page: int = 1) -> tuple[list[AuditRow], int, int]:
-    """The trail, newest first; returns (rows, page, pages)."""
-    query = select(AuditEvent, User.email).outerjoin(User, User.id == AuditEvent.actor_user_id)
+def audit_log(filters: AuditFilters, page: int = 1) -> Pagination:
+    """One page of the trail, newest first (each record with its moderator loaded)."""
+    query = select(AuditEvent)
     if filters.action:
         query = query.where(AuditEvent.action == filters.action)
     if filters.endorsement_id:
         query = query.where(AuditEvent.endorsement_id == filters.endorsement_id)
     if filters.actor:
-        query = query.where(User.email == filters.actor.lower())
+        query = query.where(
+            AuditEvent.actor_user_id.in_(select(User.id).where(User.email == filters.actor.lower()))
+        )
     if filters.since:
         query = query.where(AuditEvent.created_at >= datetime.combine(filters.since, time(), UTC))
     if filters.until:
         end = datetime.combine(filters.until + timedelta(days=1), time(), UTC)
         query = query.where(AuditEvent.created_at < end)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    pages = max(1, -(-total // PER_PAGE))
-    page = min(max(page, 1), pages)
-    rows = db.session.execute(
-        query.order_by(AuditEvent.id.desc()).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
-    ).all()
-    return [AuditRow(event, email) for event, email in rows], page, pages
+    return _page_of(query.order_by(AuditEvent.id.desc()), page)
 
 
-def trail(endorsement_id: int) -> list[AuditRow]:
-    rows = db.session.execute(
-        select(AuditEvent, User.email)
-        .outerjoin(User, User.id == AuditEvent.actor_user_id)
-        .where(AuditEvent.endorsement_id == endorsement_id)
-        .order_by(AuditEvent.id)
-    ).all()
-    return [AuditRow(event, email) for event, email in rows]
+def trail(endorsement_id: int) -> list[AuditEvent]:
+    """Everything that happened to one endorsement, oldest first."""
+    return list(
+        db.session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.endorsement_id == endorsement_id)
+            .order_by(AuditEvent.id)
+        ).unique()
+    )
 
 
 def audit_actions() -> list[str]:
     query = select(AuditEvent.action).distinct().order_by(AuditEvent.action)
     return list(db.session.scalars(query))
+
+
+@dataclass(frozen=True)
+class Overview:
+    by_state: dict[State, int]
+    by_category: dict[Category, int]  # public only
+    by_region: dict[Region, int]  # public only
+
+
+def overview() -> Overview:
+    def grouped(column: object, public: bool) -> dict[object, int]:
+        query = select(column, func.count()).group_by(column)
+        if public:
+            query = query.where(Endorsement.state.in_(PUBLIC_STATES))
+        return dict(db.session.execute(query).all())  # type: ignore[arg-type]
+
+    states = grouped(Endorsement.state, public=False)
+    categories = grouped(Endorsement.category, public=True)
+    regions = grouped(Endorsement.region, public=True)
+    return Overview(
+        {s: states.get(s, 0) for s in State},
+        {c: categories.get(c, 0) for c in Category},
+        {r: regions.get(r, 0) for r in Region},
+    )
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A cumulative line of approvals per day, scaled into a width × height box."""
+
+    width: int
+    height: int
+    points: str  # for <polyline points="...">
+    first: date | None
+    last: date | None
+    total: int
+
+
+def approvals_chart(width: int = 600, height: int = 160) -> Chart:
+    days = (
+        db.session.execute(
+            select(Endorsement.approved_at).where(
+                Endorsement.state.in_(PUBLIC_STATES), Endorsement.approved_at.is_not(None)
+            )
+        )
+        .scalars()
+        .all()
+    )
+    per_day: dict[date, int] = {}
+    for moment in days:
+        per_day[moment.date()] = per_day.get(moment.date(), 0) + 1
+    if not per_day:
+        return Chart(width, height, "", None, None, 0)
+    first, last = min(per_day), max(per_day)
+    span = max((last - first).days, 1)
+    total = sum(per_day.values())
+    running = 0
+    coordinates = [f"0,{height}"]
+    day = first
+    while day <= last:
+        running += per_day.get(day, 0)
+        x = round((day - first).days / span * width, 1)
+        y = round(height - running / total * height, 1)
+        coordinates.append(f"{x},{y}")
+        day += timedelta(days=1)
+    return Chart(width, height, " ".join(coordinates), first, last, total)

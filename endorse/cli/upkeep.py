@@ -1,0 +1,74 @@
+"""Upkeep from the command line or cron: the counts, the settings, the privacy purge, the audit
+chain."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from .. import audit, operations, projections
+from ..config import effective_config
+from ..database import write_transaction
+
+
+@click.command("recount")
+@with_appcontext
+def recount() -> None:
+    """Rebuild the public count and the search names from the endorsements."""
+    with write_transaction():
+        snapshot = projections.recount()
+    click.echo(f"{snapshot.organisations} organisations")
+
+
+@click.command("config")
+@with_appcontext
+def show_config() -> None:
+    """Print the effective configuration, secrets masked."""
+    for key, value in effective_config(current_app.config).items():
+        click.echo(f"{key} = {value}")
+
+
+@click.command("purge")
+@click.option(
+    "--unverified-days",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Delete unconfirmed signatures older than this (default: configured).",
+)
+@click.option(
+    "--closed-days",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Erase contact data of rejected or withdrawn ones closed longer than this.",
+)
+@with_appcontext
+def purge(unverified_days: int | None, closed_days: int | None) -> None:
+    """Remove personal data we no longer need; the audit trail stays."""
+    cfg = current_app.config
+    report = operations.purge(
+        unverified_days or cfg["PURGE_UNVERIFIED_DAYS"], closed_days or cfg["PURGE_CLOSED_DAYS"]
+    )
+    click.echo(f"deleted {report.deleted} unconfirmed, erased contact data of {report.erased}")
+
+
+@click.group("audit")
+def audit_cli() -> None:
+    """Check the audit trail."""
+
+
+@audit_cli.command("verify")
+@with_appcontext
+def audit_verify() -> None:
+    """Check the whole hash chain; name the first broken record."""
+    result = audit.verify()
+    if not result.ok:
+        raise click.ClickException(
+            f"audit record #{result.broken_id} {result.problem}; "
+            f"{result.checked} records before it are intact"
+        )
+    head = audit.head()
+    click.echo(f"audit trail intact: {result.checked} records, head {head.hash}")
+
+
+COMMANDS = [recount, show_config, purge, audit_cli]

@@ -1,0 +1,1 @@
+"""The campaign's own words: its pages, FAQ and dossier, in three languages."""
