@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 from .types import UTCDateTime, utcnow
 
 
-class ContentPage(db.Model):
+class ContentPage(Model):
     """One section of the site (what you can do, experts, testimonies...) in one language."""
 
     __tablename__ = "content_pages"
@@ -26,7 +26,7 @@ class ContentPage(db.Model):
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
-class FaqItem(db.Model):
+class FaqItem(Model):
     """A question of the FAQ in one language; an empty answer shows as "answer coming soon"."""
 
     __tablename__ = "faq_items"
@@ -42,7 +42,7 @@ class FaqItem(db.Model):
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
-class Document(db.Model):
+class Document(Model):
     """A downloadable file (the campaign's dossier), kept in the database so every server has it."""
 
     __tablename__ = "documents"
@@ -60,7 +60,7 @@ class Document(db.Model):
     uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
-class Logo(db.Model):
+class Logo(Model):
     """An organisation's logo, re-encoded on upload; shown only while the endorsement is public."""
 
     __tablename__ = "logos"

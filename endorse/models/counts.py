@@ -12,7 +12,7 @@ from enum import StrEnum
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 from .types import UTCDateTime, utcnow
 
 
@@ -22,7 +22,7 @@ class Facet(StrEnum):
     INITIAL = "initial"  # a–z, or "#" for a name that starts with anything else
 
 
-class PublicTally(db.Model):
+class PublicTally(Model):
     __tablename__ = "public_tallies"
 
     facet: Mapped[str] = mapped_column(String(16), primary_key=True)

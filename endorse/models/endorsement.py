@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 from .choices import Category, Region
 from .states import EDITABLE_STATES, LIVE_STATES, State
 from .types import UTCDateTime, enum_type, utcnow
@@ -23,7 +23,7 @@ STATEMENT_MAX = 500
 _LIVE = ", ".join(f"'{state.value}'" for state in sorted(LIVE_STATES))
 
 
-class Endorsement(db.Model):
+class Endorsement(Model):
     __tablename__ = "endorsements"
     __table_args__ = (
         # One live endorsement per email and organisation, even under concurrent sign-ups.

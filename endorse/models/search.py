@@ -5,14 +5,14 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 from .choices import Category, Region
 from .endorsement import NAME_MAX
 from .schema import ONLY_ON
 from .types import enum_type
 
 
-class SearchName(db.Model):
+class SearchName(Model):
     """One row per public endorsement: its folded name and the fields the list filters on.
 
     A substring search reads every row that matches before it can sort them by name. These

@@ -10,7 +10,7 @@ from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..extensions import db
+from ..extensions import Model
 from ..tokens import new_nonce
 from .types import UTCDateTime, enum_type, utcnow
 
@@ -20,7 +20,7 @@ class Role(StrEnum):
     MODERATOR = "moderator"
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
