@@ -14,7 +14,7 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import IO, Any, TextIO
+from typing import IO, Any
 
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -77,7 +77,7 @@ def current_revision(connection: Connection) -> str | None:
 # Export
 
 
-def export_json(out: TextIO, batch: int = BATCH) -> dict[str, int]:
+def export_json(out: IO[str], batch: int = BATCH) -> dict[str, int]:
     """Write the whole database to ``out`` as one JSON document; return the rows per table.
 
     All tables are read in one transaction, so the backup is one consistent moment even while

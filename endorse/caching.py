@@ -29,7 +29,8 @@ def shared_conditional(response: Response, max_age: int) -> Response:
     shared(response, max_age)
     if "If-None-Match" not in request.headers and "If-Modified-Since" not in request.headers:
         return response  # nothing to compare: skip werkzeug's conditional machinery
-    return response.make_conditional(request)
+    response.make_conditional(request)  # in place; typed as returning werkzeug's Response
+    return response
 
 
 def personal(response: Response) -> Response:

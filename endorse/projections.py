@@ -54,7 +54,7 @@ class Place:
     def of(cls, entry: Endorsement) -> Place:
         return cls(entry.category, entry.region, initial(entry.normalized_name))
 
-    def tally_keys(self) -> set[tuple[str, str]]:
+    def tally_keys(self) -> set[tuple[Facet, str]]:
         return {
             (Facet.CATEGORY, self.category.value),
             (Facet.REGION, self.region.value),
@@ -97,12 +97,13 @@ def _shift(before: Place | None, after: Place | None) -> None:
         _add(facet, key, 1)
 
 
-def _add(facet: str, key: str, delta: int) -> None:
+def _add(facet: Facet, key: str, delta: int) -> None:
     result = db.session.execute(
         update(PublicTally)
         .where(PublicTally.facet == facet, PublicTally.key == key)
         .values(organisations=PublicTally.organisations + delta, updated_at=utcnow())
     )
+    # An UPDATE's result is a CursorResult, but Session.execute is typed as returning Result.
     if result.rowcount == 0:  # type: ignore[attr-defined]
         db.session.add(PublicTally(facet=facet, key=key, organisations=max(delta, 0)))
         db.session.flush()
@@ -206,10 +207,11 @@ def _rebuild_search_names() -> int:
             ).where(Endorsement.state.in_(PUBLIC_STATES)),
         )
     )
+    # An INSERT's result is a CursorResult, but Session.execute is typed as returning Result.
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
-def _every_key() -> list[tuple[str, str]]:
+def _every_key() -> list[tuple[Facet, str]]:
     return (
         [(Facet.CATEGORY, c.value) for c in Category]
         + [(Facet.REGION, r.value) for r in Region]
@@ -232,7 +234,8 @@ def init_app(app: Flask) -> None:
 
 
 def _cache() -> dict[str, tuple[float, CountSnapshot]]:
-    return current_app.extensions[_CACHE]  # type: ignore[no-any-return]
+    cache: dict[str, tuple[float, CountSnapshot]] = current_app.extensions[_CACHE]
+    return cache
 
 
 def _forget(session: Session) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy import (
     ColumnElement,
     Row,
     Select,
+    SQLColumnExpression,
     Subquery,
     and_,
     exists,
@@ -100,11 +101,11 @@ class SupporterPage:
     letters: frozenset[str] = field(default_factory=frozenset)  # letters that have entries
 
 
-def _public() -> Select[tuple[int]]:
+def _public() -> Select[int]:
     return select(Endorsement.id).where(Endorsement.state.in_(PUBLIC_STATES))
 
 
-def _filtered(query: Select, wanted: SupporterQuery) -> Select:  # type: ignore[type-arg]
+def _filtered(query: Select, wanted: SupporterQuery) -> Select:
     """``query`` over the endorsements, narrowed to the public ones ``wanted``."""
     return query.where(Endorsement.state.in_(PUBLIC_STATES), *_conditions(wanted, Endorsement))
 
@@ -194,7 +195,7 @@ def supporters(wanted: SupporterQuery) -> SupporterPage:
 _ENTRY_FIELDS = (*EDITABLE, "id", "approved_at", "has_logo")
 
 
-def _entry(row: Row[Any]) -> PublicEntry:
+def _entry(row: Row[*tuple[Any, ...]]) -> PublicEntry:
     values = row._mapping
     return PublicEntry(**{name: values[name] for name in _ENTRY_FIELDS})
 
@@ -225,7 +226,7 @@ def _counted_here(wanted: SupporterQuery, matches: Subquery | CTE) -> list[Colum
     return [select(func.count()).select_from(matches).scalar_subquery().label("total")]
 
 
-def _has_logo(entry_id: ColumnElement[int]) -> ColumnElement[bool]:
+def _has_logo(entry_id: SQLColumnExpression[int]) -> ColumnElement[bool]:
     return exists().where(Logo.endorsement_id == entry_id).label("has_logo")
 
 
@@ -259,7 +260,7 @@ def newest(limit: int = 6) -> list[PublicEntry]:
     return [_entry(row) for row in rows]
 
 
-def all_public() -> Select:  # type: ignore[type-arg]
+def all_public() -> Select:
     """Every public entry in alphabetical order, for exports (stream it)."""
     return (
         select(*_PUBLIC_COLUMNS)

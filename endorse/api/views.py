@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from flask import Response, current_app, jsonify, request, url_for
 from flask.blueprints import BlueprintSetupState
@@ -84,7 +85,7 @@ def supporters() -> ResponseReturnValue:
     query = form.query(per_page)
     page = publication.supporters(query)
     # Links keep the filters and the page size, so following them never changes the question.
-    keep: dict[str, object] = dict(query.filters())
+    keep: dict[str, Any] = dict(query.filters())  # url_for's **values: Any
     if query.per_page != per_page:
         keep["per_page"] = query.per_page
     response = jsonify(

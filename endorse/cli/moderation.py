@@ -12,7 +12,7 @@ from flask.cli import with_appcontext
 from .. import operations
 from ..audit import SYSTEM, Actor
 from ..errors import DomainError
-from ..models import Role, State
+from ..models import Endorsement, Role, State
 from ..moderation import accounts, queries
 
 
@@ -72,7 +72,7 @@ def list_endorsements(state: str) -> None:
 def _describe(hints: queries.Hints) -> list[str]:
     """The hints in words, one line each, as the console's hint box lists them."""
 
-    def ids(entries: list) -> str:  # type: ignore[type-arg]
+    def ids(entries: list[Endorsement]) -> str:
         return ", ".join(f"#{other.id}" for other in entries)
 
     lines = []

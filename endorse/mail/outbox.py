@@ -16,8 +16,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 
-from flask import Flask, after_this_request, current_app, has_request_context
-from flask.typing import ResponseReturnValue
+from flask import Flask, Response, after_this_request, current_app, has_request_context
 from sqlalchemy import func, or_, select
 
 from ..database import write_transaction
@@ -69,11 +68,12 @@ def deliver_after_response(message_ids: Iterable[int]) -> None:
     ids = list(message_ids)
     if not ids or not has_request_context() or not current_app.config["MAIL_SEND_AFTER_RESPONSE"]:
         return
+    # The app itself, to use after the request: Flask types current_app as the app, not its proxy.
     app = current_app._get_current_object()  # type: ignore[attr-defined]
 
     @after_this_request
-    def _hook(response: ResponseReturnValue) -> ResponseReturnValue:
-        response.call_on_close(lambda: _deliver_in_context(app, ids))  # type: ignore[union-attr]
+    def _hook(response: Response) -> Response:
+        response.call_on_close(lambda: _deliver_in_context(app, ids))
         return response
 
 

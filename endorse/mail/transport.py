@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from flask import current_app
 
-Send = Callable[[EmailMessage], None]
+Send = Callable[[EmailMessage], object]  # what it returns (SMTP's refusals) goes unused
 
 
 @contextmanager

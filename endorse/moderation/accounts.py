@@ -148,7 +148,7 @@ def authenticate(email: str, password: str) -> User | None:
     if not user.check_password(password) or not user.active:
         return None
     with write_transaction():
-        db.session.get(User, user.id).last_login_at = utcnow()  # type: ignore[union-attr]
+        db.session.get_one(User, user.id).last_login_at = utcnow()
     return db.session.get(User, user.id)
 
 

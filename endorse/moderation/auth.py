@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
@@ -22,7 +22,8 @@ from .forms import LoginForm, SetPasswordForm
 
 #: The only console pages open without an account.
 OPEN_ENDPOINTS = frozenset({"moderation.login", "moderation.set_password"})
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
 
 login_manager.login_view = "moderation.login"
 login_manager.login_message = _l("Please sign in to use the moderation console.")
@@ -30,14 +31,14 @@ login_manager.login_message_category = "info"
 login_manager.user_loader(accounts.load)
 
 
-def admin_required(view: F) -> F:
+def admin_required(view: Callable[P, R]) -> Callable[P, R]:
     @wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         if not current_user.is_admin:
             abort(403)
         return view(*args, **kwargs)
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper
 
 
 @bp.before_request
@@ -46,7 +47,9 @@ def _guard() -> ResponseReturnValue | None:
     if request.endpoint in OPEN_ENDPOINTS:
         return None
     if not current_user.is_authenticated:
-        return login_manager.unauthorized()
+        # Flask-Login is untyped; its answer is the redirect to the login page.
+        unauthorized: ResponseReturnValue = login_manager.unauthorized()
+        return unauthorized
     now = time.time()
     idle = current_app.config["MODERATOR_IDLE_MINUTES"] * 60
     if now - session.get("seen", 0) > idle:
@@ -105,7 +108,7 @@ def login() -> ResponseReturnValue:
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data, form.password.data)
+        user = accounts.authenticate(*form.credentials())
         if user is not None:
             session.clear()  # nothing from before the login survives it
             login_user(user)
@@ -139,7 +142,7 @@ def set_password(token: str) -> ResponseReturnValue:
         ), 410
     form = SetPasswordForm()
     if form.validate_on_submit():
-        accounts.set_password(token, form.password.data)
+        accounts.set_password(token, form.new_password())
         flash(_("Your password is set. You can sign in now."), "success")
         return redirect(url_for("moderation.login"))
     status = 400 if request.method == "POST" else 200

@@ -60,7 +60,8 @@ def edit_page(slug: str, language: str) -> ResponseReturnValue:
         else PageForm()
     )
     if form.validate_on_submit():
-        pages.save_page(slug, lang, form.title.data, form.body.data or "", _me())
+        title, body = form.page()
+        pages.save_page(slug, lang, title, body, _me())
         flash(_("Saved."), "success")
         return redirect(url_for("moderation.content_index"))
     status = 400 if request.method == "POST" else 200
@@ -87,7 +88,8 @@ def edit_answer(key: str, language: str) -> ResponseReturnValue:
         else AnswerForm()
     )
     if form.validate_on_submit():
-        pages.save_answer(key, lang, form.question.data, form.answer.data or "", _me())
+        question, answer = form.entry()
+        pages.save_answer(key, lang, question, answer, _me())
         flash(_("Saved."), "success")
         return redirect(url_for("moderation.content_index"))
     status = 400 if request.method == "POST" else 200

@@ -13,7 +13,6 @@ from wtforms import (
     EmailField,
     IntegerField,
     PasswordField,
-    SelectChoice,
     SelectMultipleField,
     StringField,
     SubmitField,
@@ -22,14 +21,21 @@ from wtforms import (
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from ..models import Category, Region, RejectReason, Role, State
-from ..public.fields import ChoiceField, clean_line, clean_text, plain_characters
+from ..public.fields import (
+    ChoiceField,
+    SelectChoice,
+    clean_line,
+    clean_text,
+    plain_characters,
+    required_text,
+)
 from ..public.forms import PublicFieldsForm
 from .accounts import MIN_PASSWORD
 from .queries import AuditFilters, Filters
 
 
 def _blank(label: object) -> list[SelectChoice]:
-    return [SelectChoice("", label)]  # type: ignore[arg-type]
+    return [SelectChoice("", label)]
 
 
 class LoginForm(FlaskForm):
@@ -49,6 +55,10 @@ class LoginForm(FlaskForm):
         render_kw={"autocomplete": "current-password"},
     )
     submit = SubmitField(_l("Sign in"))
+
+    def credentials(self) -> tuple[str, str]:
+        """The email address and the password, once validated."""
+        return required_text(self.email), required_text(self.password)
 
 
 class SetPasswordForm(FlaskForm):
@@ -73,6 +83,10 @@ class SetPasswordForm(FlaskForm):
         render_kw={"autocomplete": "new-password"},
     )
     submit = SubmitField(_l("Set my password"))
+
+    def new_password(self) -> str:
+        """The chosen password, once validated."""
+        return required_text(self.password)
 
 
 class ActionForm(FlaskForm):
@@ -215,6 +229,10 @@ class InviteForm(FlaskForm):
     )
     submit = SubmitField(_l("Send the invitation"))
 
+    def address(self) -> str:
+        """The invitee's email address, once validated."""
+        return required_text(self.email)
+
 
 class RoleForm(FlaskForm):
     role = ChoiceField(
@@ -244,6 +262,10 @@ class PageForm(FlaskForm):
     )
     submit = SubmitField(_l("Save"))
 
+    def page(self) -> tuple[str, str]:
+        """The title and the text, once validated."""
+        return required_text(self.title), self.body.data or ""
+
 
 class AnswerForm(FlaskForm):
     question = StringField(
@@ -263,6 +285,10 @@ class AnswerForm(FlaskForm):
         render_kw={"rows": 10},
     )
     submit = SubmitField(_l("Save"))
+
+    def entry(self) -> tuple[str, str]:
+        """The question and its answer, once validated."""
+        return required_text(self.question), self.answer.data or ""
 
 
 class DossierForm(FlaskForm):

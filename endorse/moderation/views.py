@@ -143,11 +143,10 @@ def export_csv() -> ResponseReturnValue:
     filters = form.filters() if form.validate() else queries.Filters()
     operations.record_export(_me(), filters.as_dict())
 
-    @stream_with_context
     def generate() -> Iterator[str]:
         yield from export.rows(queries.for_export(filters))
 
-    response = Response(generate(), mimetype="text/csv")
+    response = Response(stream_with_context(generate()), mimetype="text/csv")
     response.headers["Content-Disposition"] = 'attachment; filename="endorsements.csv"'
     return caching.personal(response)
 
@@ -273,9 +272,9 @@ def invite() -> ResponseReturnValue:
     form = InviteForm()
     if form.validate_on_submit():
         try:
-            accounts.invite(form.email.data, Role(form.role.data), _me(), current_language())
+            accounts.invite(form.address(), Role(form.role.data), _me(), current_language())
         except accounts.AccountError as error:
-            form.email.errors.append(_account_message(error))
+            form.email.errors = [*form.email.errors, _account_message(error)]
         else:
             flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
             return redirect(url_for("moderation.users"))
@@ -289,14 +288,13 @@ def invite() -> ResponseReturnValue:
 
 
 def _account_message(error: accounts.AccountError) -> str:
-    messages = {
+    messages: dict[type[accounts.AccountError], str] = {
         accounts.AccountExists: _("An account with this email exists already."),
         accounts.LastAdmin: _("The last active admin must stay an admin."),
         accounts.OwnAccount: _("You cannot deactivate your own account."),
     }
-    return messages.get(
-        type(error), _("Please enter a valid email address, like name@example.org.")
-    )
+    invalid_address: str = _("Please enter a valid email address, like name@example.org.")
+    return messages.get(type(error), invalid_address)
 
 
 def _user_change(user_id: int, change: Callable[[], Any], done: str) -> ResponseReturnValue:

@@ -10,10 +10,21 @@ from urllib.parse import urlsplit
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from wtforms import Field, Form, SelectField
+from wtforms import Field, Form, SelectField, StringField
+
+# New in WTForms 3.3 and not yet in types-WTForms (3.2); the forms import it from here.
+from wtforms.fields.choices import SelectChoice as SelectChoice  # type: ignore[attr-defined]
+from wtforms.form import BaseForm
 from wtforms.validators import ValidationError
 
 _SPACES = re.compile(r"\s+")
+
+
+def required_text(field: StringField) -> str:
+    """The text of a field validated with DataRequired, once its form validated: never None."""
+    if field.data is None:
+        raise ValueError(f"{field.name} has no value: validate the form first")
+    return field.data
 
 
 def clean_line(value: Any) -> Any:
@@ -84,7 +95,8 @@ class ChoiceField(SelectField):
         kwargs.setdefault("validate_choice", False)
         super().__init__(*args, **kwargs)
 
-    def pre_validate(self, form: Form) -> None:
+    def pre_validate(self, form: BaseForm) -> None:
+        # types-WTForms types choices as the tuples of WTForms before 3.3; ours are SelectChoices.
         allowed = {choice.value for choice in self.choices if choice.value}  # type: ignore[union-attr]
         if self.data not in allowed:
             raise ValidationError(str(_l("Please choose one of the options.")))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -15,7 +15,6 @@ from wtforms import (
     EmailField,
     Field,
     Form,
-    SelectChoice,
     StringField,
     SubmitField,
     TextAreaField,
@@ -30,12 +29,16 @@ from ..publication import MAX_ID, MAX_PER_PAGE, SupporterQuery
 from ..text import LETTERS, OTHER_LETTER
 from .fields import (
     ChoiceField,
+    SelectChoice,
     clean_line,
     clean_text,
     normalized_email,
     plain_characters,
+    required_text,
     website_url,
 )
+
+T = TypeVar("T")
 
 
 def _required(message: str) -> DataRequired:
@@ -58,6 +61,10 @@ class EmailMixin:
         ],
         render_kw={"autocomplete": "email"},
     )
+
+    def email(self) -> str:
+        """The address, validated and normalised."""
+        return required_text(self.contact_email)
 
 
 class PublicFieldsForm(FlaskForm):
@@ -113,16 +120,16 @@ class PublicFieldsForm(FlaskForm):
     def public_fields(self) -> PublicFields:
         """The six fields, validated and cleaned, as the operations take them."""
         return PublicFields(
-            name=self.name.data,
+            name=required_text(self.name),
             category=Category(self.category.data),
-            city=self.city.data,
+            city=required_text(self.city),
             region=Region(self.region.data),
             website=self.website.data or None,
             statement=self.statement.data or None,
         )
 
 
-class SignForm(PublicFieldsForm):
+class SignForm(EmailMixin, PublicFieldsForm):
     contact_name = StringField(
         _l("Your name"),
         filters=[clean_line],
@@ -134,7 +141,7 @@ class SignForm(PublicFieldsForm):
         description=_l("Not published. Moderators may contact you to check the signature."),
         render_kw={"autocomplete": "name"},
     )
-    contact_email = EmailMixin.contact_email
+    # contact_email comes from EmailMixin
     contact_role = StringField(
         _l("Your role in the organisation (optional)"),
         filters=[clean_line],
@@ -185,8 +192,8 @@ class SignForm(PublicFieldsForm):
     def submission(self, language: str) -> Submission:
         return Submission(
             **vars(self.public_fields()),
-            contact_name=self.contact_name.data,
-            contact_email=self.contact_email.data,
+            contact_name=required_text(self.contact_name),
+            contact_email=self.email(),
             contact_role=self.contact_role.data or None,
             language=language,
             consent_publish=bool(self.consent_publish.data),
@@ -195,8 +202,7 @@ class SignForm(PublicFieldsForm):
         )
 
 
-class ResendForm(FlaskForm):
-    contact_email = EmailMixin.contact_email
+class ResendForm(EmailMixin, FlaskForm):
     submit = SubmitField(_l("Send me a new link"))
 
 
@@ -234,6 +240,11 @@ def _strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
+def _converted(value: object, kind: type[T]) -> T | None:
+    """What a validator above made of a field's text; None for a field left empty (or 0)."""
+    return value if isinstance(value, kind) and value else None
+
+
 def _no_nul(_form: Form, field: Field) -> None:
     if "\x00" in field.data:
         raise ValidationError("not a search")
@@ -265,11 +276,11 @@ class SupporterSearchForm(Form):
         """The validated question; ``per_page`` when the visitor asked for no page size."""
         return SupporterQuery(
             text=self.q.data or None,
-            category=self.category.data or None,
-            region=self.region.data or None,
-            area=self.area.data or None,
+            category=_converted(self.category.data, Category),
+            region=_converted(self.region.data, Region),
+            area=_converted(self.area.data, Area),
             letter=self.letter.data or None,
-            after=self.after.data or None,
-            before=self.before.data or None,
-            per_page=self.per_page.data or per_page,
+            after=_converted(self.after.data, int),
+            before=_converted(self.before.data, int),
+            per_page=_converted(self.per_page.data, int) or per_page,
         )

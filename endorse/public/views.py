@@ -217,13 +217,13 @@ def confirmed() -> ResponseReturnValue:
 def resend() -> ResponseReturnValue:
     form = ResendForm()
     if form.validate_on_submit():
-        operations.resend_confirmation(form.contact_email.data)
+        operations.resend_confirmation(form.email())
         return redirect(url_for("public.signed"), code=303)
     status = 400 if request.method == "POST" else 200
     return render_template("public/resend.html", form=form, message=None), status
 
 
-def _bad_link(error: Exception) -> ResponseReturnValue:
+def _bad_link(error: TokenError) -> ResponseReturnValue:
     status, message = BAD_LINK_MESSAGES[type(error)]
     form = ResendForm(formdata=None)
     return render_template("public/resend.html", form=form, message=message), status
@@ -235,7 +235,7 @@ def manage_request() -> ResponseReturnValue:
     """Ask for a manage link: the same answer whether or not the address signed anything."""
     form = ResendForm()
     if form.validate_on_submit():
-        operations.request_manage_links(form.contact_email.data)
+        operations.request_manage_links(form.email())
         return redirect(url_for("public.manage_sent"), code=303)
     status = 400 if request.method == "POST" else 200
     return render_template("public/manage_request.html", form=form, message=None), status
@@ -257,7 +257,7 @@ def _manage_page(
     ), status
 
 
-def _bad_manage_link(error: Exception) -> ResponseReturnValue:
+def _bad_manage_link(error: TokenError) -> ResponseReturnValue:
     status, message = BAD_LINK_MESSAGES[type(error)]
     if isinstance(error, TokenUsed):
         status, message = 410, _l("This link no longer works. Ask for a new one below.")
