@@ -7,7 +7,7 @@ CATALOGS := endorse/translations
 CHROMIUM ?= /usr/bin/chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test lint fmt migrate translations translations-update bench
+.PHONY: help setup run check test lint fmt migrate translations translations-update bench
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 22
@@ -58,13 +58,17 @@ $(AXE): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-test: setup $(CHROMIUM) $(WRK) $(AXE)  ## set up and run lint and the whole test suite
-	$(BIN)/ruff check .
+check: lint  ## everyday: lint, then the tests without servers, browsers, benchmarks, fuzzing
+	$(BIN)/pytest -m "not system"
+
+test: setup $(CHROMIUM) $(WRK) $(AXE)  ## set up, lint and run the whole test suite (what CI runs)
+	$(MAKE) --no-print-directory lint
 	$(BIN)/pytest
 
-lint: setup  ## ruff check and format check
-	$(BIN)/ruff check .
+lint: setup  ## format check, ruff and the type checker
 	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 fmt: setup  ## format the code
 	$(BIN)/ruff format .

@@ -35,6 +35,7 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_STORAGE_URL": "memory://",  # redis://host:6379 to share limits between servers
     "LOGIN_LIMIT_PER_ACCOUNT": "5 per 15 minutes",  # failed logins
     "LOGIN_LIMIT_PER_IP": "20 per 15 minutes",
+    "PASSWORD_HASH_METHOD": "scrypt:32768:8:1",  # werkzeug's method: scrypt:N:r:p or pbkdf2
     "MAILS_PER_KIND": 5,  # at most this many mails of one kind to one endorsement
     "MAIL_SEND_AFTER_RESPONSE": True,  # False: requests only queue; mail workers deliver
     "MAIL_MAX_ATTEMPTS": 8,
@@ -121,6 +122,9 @@ def _settle(app: Flask) -> None:
     if base.scheme not in ("http", "https") or not base.netloc:
         raise ConfigError(f"ENDORSE_BASE_URL must be an http(s) URL, not {cfg['BASE_URL']!r}")
     cfg["BASE_URL"] = str(cfg["BASE_URL"]).rstrip("/")
+
+    if not str(cfg["PASSWORD_HASH_METHOD"]).startswith(("scrypt:", "pbkdf2:")):
+        raise ConfigError("ENDORSE_PASSWORD_HASH_METHOD must be scrypt:N:r:p or pbkdf2:sha256:N")
 
     mail = urlsplit(str(cfg["MAIL_URL"]))
     if mail.scheme not in ("console", "smtp", "smtps"):

@@ -18,6 +18,7 @@ from typing import IO, Self
 import redis
 import requests
 
+from .conftest import need
 from .helpers import CSRF, VALID_SIGNATURE, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +38,15 @@ HTTP_TIMEOUT = 60
 def flush_redis(url: str = REDIS_URL) -> None:
     """Start from zero: counters left by an earlier test would decide this one's limits."""
     with redis.Redis.from_url(url) as client:
+        try:
+            client.ping()
+        except redis.ConnectionError:
+            need(
+                False,
+                "Redis on 127.0.0.1:6379",
+                "apt-get install redis-server, then redis-server --daemonize yes "
+                "(.ci/run starts it)",
+            )
         client.flushdb()
 
 

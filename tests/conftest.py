@@ -17,7 +17,7 @@ from sqlalchemy import Engine, MetaData, text
 
 from endorse import create_app, projections
 from endorse.database import write_transaction
-from endorse.extensions import db
+from endorse.extensions import db, limiter
 
 from .helpers import LiveServer, Mailbox, SmtpServer, free_port
 
@@ -46,6 +46,8 @@ def make_app(database_url: str, instance: Path, **overrides: Any) -> Flask:
         "SIGN_LIMIT": "100000 per hour",
         "RESEND_LIMIT": "100000 per hour",
         "API_LIMIT": "100000 per minute",
+        # The same scrypt at a lower cost: hashing at production cost is a third of a second.
+        "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
     }
     config.update(overrides)
     app = create_app(config)
@@ -88,9 +90,22 @@ def mailbox(smtp_server: SmtpServer) -> Mailbox:
     return smtp_server.mailbox
 
 
+#: Set on a test whose app runs inside one rolled-back transaction; see ``app``.
+ISOLATED = pytest.StashKey[bool]()
+
+
 @pytest.fixture
-def app_factory(database_url: str, smtp_server: SmtpServer, tmp_path: Path) -> Iterator[Any]:
-    """Make apps on the test database (several, for key rotation); the tables start empty."""
+def app_factory(
+    database_url: str, smtp_server: SmtpServer, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[Any]:
+    """Make apps of their own on the test database (several, for key rotation), committing for
+    real; the tables start empty. For tests that need other settings, other connections
+    (threads, servers, processes) or real commits."""
+    if request.node.stash.get(ISOLATED, False):
+        raise pytest.UsageError(
+            "this test uses the rolled-back `app` and also makes apps of its own, which cannot "
+            "see its data: mark it @pytest.mark.real_commits"
+        )
     made: list[Flask] = []
 
     def factory(**overrides: Any) -> Flask:
@@ -105,6 +120,9 @@ def app_factory(database_url: str, smtp_server: SmtpServer, tmp_path: Path) -> I
     for app in made:
         with app.app_context():
             db.session.remove()
+    _empty_tables(first)  # the rolled-back tests that follow start from empty tables too
+    for app in made:
+        with app.app_context():
             db.engine.dispose()
 
 
@@ -122,9 +140,70 @@ def _empty_tables(app: Flask) -> None:
             projections.recount()
 
 
+@pytest.fixture(scope="session")
+def shared_app(
+    database_url: str, smtp_server: SmtpServer, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Flask]:
+    """One app for every isolated test of a database: built, and its templates compiled, once.
+    Its tables are emptied once; each test then runs in a transaction rolled back after it."""
+    app = make_app(database_url, tmp_path_factory.mktemp("shared"), MAIL_URL=smtp_server.url)
+    _empty_tables(app)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
 @pytest.fixture
-def app(app_factory: Any) -> Flask:
-    return app_factory()
+def app(request: pytest.FixtureRequest, shared_app: Flask) -> Flask:
+    """The app under test. By default the shared app, inside a transaction that is rolled back
+    after the test (STYLE habit 8): each write transaction of the code is a SAVEPOINT, so the
+    code commits and rolls back as it does in production, and nothing outlives the test.
+
+    A test marked ``real_commits`` gets an app of its own that commits for real, for threads,
+    servers, other processes or other apps that must see its data.
+    """
+    if request.node.get_closest_marker("real_commits"):
+        return request.getfixturevalue("app_factory")()  # type: ignore[no-any-return]
+    return request.getfixturevalue("isolated_app")  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def isolated_app(shared_app: Flask, request: pytest.FixtureRequest) -> Iterator[Flask]:
+    if "app_factory" in request.fixturenames:
+        raise pytest.UsageError(
+            "this test uses the rolled-back `app` and also makes apps of its own, which cannot "
+            "see its data: mark it @pytest.mark.real_commits"
+        )
+    request.node.stash[ISOLATED] = True
+    # The limiter is one object for every app; another test's app may have given it its own
+    # storage. Binding it again gives it this app's, with fresh counters.
+    limiter.init_app(shared_app)
+    with shared_app.app_context():
+        engines = db.engines
+        engine = engines[None]
+    connection = engine.connect()
+    outer = connection.begin()
+    # Every session of the app, in any app context of this thread, works on this connection
+    # and turns its commits into savepoints within the outer transaction.
+    engines[None] = connection  # type: ignore[assignment]
+    db.session.session_factory.kw["join_transaction_mode"] = "create_savepoint"
+    for cache in CACHES:
+        shared_app.extensions[cache].clear()
+    settings = dict(shared_app.config)
+    try:
+        yield shared_app
+    finally:
+        shared_app.config.clear()
+        shared_app.config.update(settings)  # a test that changed a setting changed it for itself
+        db.session.session_factory.kw.pop("join_transaction_mode", None)
+        engines[None] = engine
+        outer.rollback()
+        connection.close()
+
+
+#: What the app keeps in memory between requests, forgotten between isolated tests.
+CACHES = ("endorse_counts", "endorse_count_json", "endorse_blank_pages")
 
 
 @pytest.fixture
@@ -138,7 +217,12 @@ def runner(app: Flask) -> Any:
 
 
 @pytest.fixture
-def live_server(app: Flask) -> Iterator[LiveServer]:
+def live_server(app: Flask, request: pytest.FixtureRequest) -> Iterator[LiveServer]:
+    if request.node.stash.get(ISOLATED, False):
+        raise pytest.UsageError(
+            "a live server's threads need their own connections: mark the test "
+            "@pytest.mark.real_commits"
+        )
     server = LiveServer(app)
     server.start()
     yield server
@@ -167,6 +251,17 @@ def admin(app: Flask) -> FlaskClient:
     return client
 
 
+def need(available: bool, what: str, how: str) -> None:
+    """Skip a test whose tool is missing, saying how to get it; under CI, fail instead: a
+    missing tool there is a broken install, never a reason to test less."""
+    if available:
+        return
+    message = f"{what} is missing: {how}"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
 # The browser: Debian's headless Chromium, driven by Playwright (no browser download).
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -182,6 +277,7 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
+    need(Path(CHROMIUM).exists(), "Debian's chromium", "apt-get install chromium (make test does)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

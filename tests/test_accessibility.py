@@ -12,6 +12,8 @@ from endorse.models import State
 
 from .helpers import make_endorsement
 
+pytestmark = pytest.mark.system  # a browser and axe-core
+
 AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = [
     "/{}/",

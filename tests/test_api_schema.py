@@ -26,6 +26,8 @@ from endorse.models import Category, Region, State
 
 from .helpers import make_endorsement
 
+pytestmark = pytest.mark.system  # schemathesis fuzzes the API
+
 CHECKS = [
     not_a_server_error,
     status_code_conformance,

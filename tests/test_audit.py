@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+import pytest
 from flask import Flask
 from sqlalchemy import func, select, text, update
 
@@ -80,6 +81,7 @@ def test_the_head_changes_with_every_record(app: Flask) -> None:
     assert after.hash != before.hash
 
 
+@pytest.mark.real_commits
 def test_concurrent_appends_never_fork_the_chain(app: Flask) -> None:
     ids = [
         make_endorsement(
@@ -108,6 +110,7 @@ def test_concurrent_appends_never_fork_the_chain(app: Flask) -> None:
         assert prev_hashes == db.session.scalar(select(func.count()).select_from(AuditEvent))
 
 
+@pytest.mark.real_commits
 def test_two_moderators_deciding_at_once_make_one_transition(app: Flask) -> None:
     entry_id = make_endorsement(app, State.VERIFIED)
     barrier = threading.Barrier(2)

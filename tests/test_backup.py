@@ -30,6 +30,8 @@ from endorse.models.types import utcnow
 from .conftest import PG_URL, make_app
 from .helpers import make_endorsement, make_user
 
+pytestmark = pytest.mark.real_commits  # other connections, threads or DDL see the data
+
 TARGETS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
 # Not the shared `test` database: other tests' fixtures truncate that one.
 PG_TARGET = "endorse_backup_test"

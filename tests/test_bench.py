@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from .conftest import need
+
+pytestmark = pytest.mark.system  # the benchmark harness and wrk
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = [
@@ -32,6 +37,8 @@ RUNS = [("sqlite", "wrk"), ("sqlite", "python")] + ([("postgresql", "wrk")] if P
 
 @pytest.mark.parametrize(("database", "driver"), RUNS)
 def test_the_smoke_run_prints_every_scenario_without_errors(database: str, driver: str) -> None:
+    if driver == "wrk":
+        need(shutil.which("wrk") is not None, "wrk", "apt-get install wrk (make test does)")
     args = [sys.executable, "-m", "bench", "--smoke", "--driver", driver]
     env = {**os.environ}
     if database == "sqlite":

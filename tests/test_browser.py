@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from flask import Flask
 
 from .helpers import Mailbox, text_of
+
+pytestmark = pytest.mark.system  # a browser
 
 
 def test_an_organisation_signs_confirms_and_is_published(

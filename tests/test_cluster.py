@@ -17,6 +17,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import pytest
 from flask import Flask
 from sqlalchemy import create_engine, func, select, update
 from sqlalchemy.engine import Engine
@@ -45,6 +46,9 @@ from .cluster import (
     wait_until_closed,
 )
 from .helpers import Mailbox, SmtpServer, eventually, free_port, link_in, path_of, sign
+
+# gunicorn servers and mail workers, other processes, read what the test commits.
+pytestmark = [pytest.mark.system, pytest.mark.real_commits]
 
 #: Sign-ups in the two-server test. SQLite takes them too, one writer at a time.
 SIGNUPS = {"postgresql": 500, "sqlite": 500}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import pytest
 import requests
 from flask import Flask
 from sqlalchemy import func, select
@@ -15,6 +16,9 @@ from endorse.models import Endorsement, MailStatus, OutboxMessage
 from .helpers import CSRF, VALID_SIGNATURE, LiveServer, Mailbox, eventually
 
 SIGNERS = 50
+
+# A real threaded server whose threads commit for real.
+pytestmark = [pytest.mark.system, pytest.mark.real_commits]
 
 
 def _sign_over_http(base_url: str, index: int, **changes: Any) -> int:
@@ -58,6 +62,7 @@ def test_fifty_signers_at_once(app: Flask, live_server: LiveServer, mailbox: Mai
 def test_the_same_signature_sent_many_times_at_once_makes_one_row(
     app: Flask, live_server: LiveServer, mailbox: Mailbox
 ) -> None:
+
     same = {"name": "Twin Organisation", "contact_email": "twin@twin.example"}
     with ThreadPoolExecutor(max_workers=12) as pool:
         statuses = list(pool.map(lambda i: _sign_over_http(live_server.url, i, **same), range(12)))

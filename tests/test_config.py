@@ -28,6 +28,7 @@ def _run_wsgi(env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProces
     )
 
 
+@pytest.mark.system  # a production process
 def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> None:
     result = _run_wsgi({}, tmp_path)
     assert result.returncode == 1
@@ -36,12 +37,14 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> Non
     assert "ENDORSE_SECRET_KEY" in lines[0]
 
 
+@pytest.mark.system  # a production process
 def test_production_refuses_a_weak_secret_key(tmp_path: Path) -> None:
     result = _run_wsgi({"ENDORSE_SECRET_KEY": "change-me"}, tmp_path)
     assert result.returncode == 1
     assert "ENDORSE_SECRET_KEY" in result.stderr
 
 
+@pytest.mark.system  # a production process
 def test_production_starts_with_a_real_key(tmp_path: Path) -> None:
     result = _run_wsgi({"ENDORSE_SECRET_KEY": "x" * 40}, tmp_path)
     assert result.returncode == 0, result.stderr
@@ -78,6 +81,7 @@ def test_the_default_database_is_sqlite_in_the_instance_folder(tmp_path: Path) -
         ({"BASE_URL": "endorse.example"}, "ENDORSE_BASE_URL"),
         ({"VERIFY_MAX_AGE": "soon"}, "ENDORSE_VERIFY_MAX_AGE"),
         ({"VERIFY_MAX_AGE": -5}, "ENDORSE_VERIFY_MAX_AGE"),
+        ({"PASSWORD_HASH_METHOD": "plain"}, "ENDORSE_PASSWORD_HASH_METHOD"),
     ],
 )
 def test_bad_settings_are_named(tmp_path: Path, overrides: dict[str, object], message: str) -> None:

@@ -415,6 +415,7 @@ def test_a_token_of_another_purpose_is_refused(
         assert entry.state == State.UNVERIFIED
 
 
+@pytest.mark.real_commits  # another app, with another key, reads the same database
 @pytest.mark.parametrize("door", DOORS, ids=DOORS.values())
 def test_a_token_signed_with_another_key_is_refused(
     app_factory: Any, app: Flask, client: FlaskClient, door: Purpose

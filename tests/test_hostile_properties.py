@@ -30,6 +30,8 @@ from endorse.tokens import Purpose, TokenExpired, TokenInvalid, make_token, read
 
 from .helpers import VALID_SIGNATURE, csrf_token, make_endorsement
 
+pytestmark = pytest.mark.system  # property tests: many generated requests
+
 # Examples are few so the file runs in seconds; no example database, so no state between runs.
 SOME = settings(max_examples=120, deadline=None, database=None)
 MANY = settings(max_examples=150, deadline=None, database=None)

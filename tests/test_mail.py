@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from flask import Flask
 from sqlalchemy import select
 
@@ -106,6 +107,8 @@ def test_a_mail_claimed_by_a_sender_that_died_is_sent_after_its_lease(
         assert outbox.deliver().sent == [message_id]
 
 
+@pytest.mark.system  # a real threaded server
+@pytest.mark.real_commits
 def test_the_response_does_not_wait_for_a_slow_smtp_server(
     live_server: Any, smtp_server: SmtpServer
 ) -> None:
@@ -158,6 +161,8 @@ def test_the_console_mailer_logs_and_keeps_a_copy(
     assert any("Mail to ann@kinderrechten.example" in r.getMessage() for r in caplog.records)
 
 
+@pytest.mark.system  # a worker process
+@pytest.mark.real_commits
 def test_the_mail_worker_process_delivers_and_stops_cleanly(
     app: Flask, database_url: str, smtp_server: SmtpServer, mailbox: Mailbox, tmp_path: Path
 ) -> None:

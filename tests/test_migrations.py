@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask import Flask
@@ -9,6 +10,8 @@ from sqlalchemy import inspect
 
 from endorse.extensions import db
 from endorse.models.schema import include_for
+
+pytestmark = pytest.mark.real_commits  # other connections, threads or DDL see the data
 
 
 def test_migrations_match_the_models(app: Flask) -> None:

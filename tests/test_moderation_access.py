@@ -9,6 +9,10 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from endorse.extensions import db
+from endorse.models import User
 
 from .helpers import (
     CSRF,
@@ -36,14 +40,16 @@ ADMIN_ONLY = {
 }
 
 
-def _console_routes(app: Flask) -> list[tuple[str, str, str]]:
+def _console_routes(
+    app: Flask, endorsement_id: int = 1, user_id: int = 2
+) -> list[tuple[str, str, str]]:
     routes = []
     for rule in app.url_map.iter_rules():
         if not rule.endpoint.startswith("moderation."):
             continue
         values = {
-            "endorsement_id": 1,
-            "user_id": 2,
+            "endorsement_id": endorsement_id,
+            "user_id": user_id,
             "token": "not-a-token",
             "slug": "experts",
             "language": "fr",
@@ -90,12 +96,12 @@ def test_every_console_route_refuses_anonymous_visitors(app: Flask, client: Flas
 
 @pytest.mark.parametrize("role", ["moderator", "admin"])
 def test_every_console_route_answers_by_role(app: Flask, role: str) -> None:
-    make_endorsement(app)
-    make_user(app, "other@campaign.example")
+    entry_id = make_endorsement(app)
+    other_id = make_user(app, "other@campaign.example")
     make_user(app, f"{role}@campaign.example", role)
     client = app.test_client()
     login(client, f"{role}@campaign.example")
-    for endpoint, method, url in _console_routes(app):
+    for endpoint, method, url in _console_routes(app, entry_id, other_id):
         if endpoint in ("moderation.logout", "moderation.deactivate"):
             continue  # they end sessions; tested on their own below
         response = _request(client, method, url)
@@ -193,7 +199,7 @@ def test_deactivating_an_account_ends_its_sessions_at_once(app: Flask, admin: Fl
 def test_an_admin_cannot_lock_out_the_last_admin(app: Flask, admin: FlaskClient) -> None:
     token = csrf_token(admin, "/moderate/users")
     response = admin.post(
-        "/moderate/users/1/role",
+        f"/moderate/users/{_user_id(app, 'admin@campaign.example')}/role",
         data={"csrf_token": token, "role": "moderator"},
         follow_redirects=True,
     )
@@ -311,7 +317,14 @@ def test_a_deactivated_account_can_be_reactivated(app: Flask, admin: FlaskClient
 def test_an_admin_cannot_deactivate_themselves(app: Flask, admin: FlaskClient) -> None:
     token = csrf_token(admin, "/moderate/users")
     response = admin.post(
-        "/moderate/users/1/deactivate", data={"csrf_token": token}, follow_redirects=True
+        f"/moderate/users/{_user_id(app, 'admin@campaign.example')}/deactivate",
+        data={"csrf_token": token},
+        follow_redirects=True,
     )
     assert "cannot deactivate your own account" in response.get_data(as_text=True)
     assert admin.get("/moderate/").status_code == 200
+
+
+def _user_id(app: Flask, email: str) -> int:
+    with app.app_context():
+        return db.session.scalars(select(User.id).where(User.email == email)).one()

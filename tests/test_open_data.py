@@ -218,6 +218,7 @@ def test_entries_carry_public_fields_only(client: FlaskClient, app: Flask) -> No
         ("after=-1", "after"),
         ("before=1.5", "before"),
         ("per_page=1000", "per_page"),
+        ("per_page=false", "per_page"),
         ("q=" + "x" * 201, "q"),
     ],
 )

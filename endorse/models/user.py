@@ -48,8 +48,9 @@ class User(UserMixin, Model):
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"
 
-    def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password, method="scrypt")
+    def set_password(self, password: str, method: str) -> None:
+        """Keep only a salted hash, made with werkzeug's ``method`` (e.g. "scrypt:32768:8:1")."""
+        self.password_hash = generate_password_hash(password, method=method)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

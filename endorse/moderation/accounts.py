@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import secrets
+from functools import cache
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import func, select
+from werkzeug.security import generate_password_hash
 
 from .. import audit
 from ..audit import Actor
@@ -20,11 +22,16 @@ from ..models.types import utcnow
 from ..tokens import Purpose, TokenUsed, new_nonce, nonce_matches, read_token
 
 MIN_PASSWORD = 12
-# Checked when no account matches, so a wrong email costs as long as a wrong password.
-_DUMMY_HASH = (
-    "scrypt:32768:8:1$7EeonblgttO3yuRe$1a316c17856d02dbd7c9f943693e3fe22754b2648a4a82e377a2aeb82"
-    "f8e5a6910390afde349a449082e1eafdc9a68a6169797240ace0f0809ab492e6035d7f2"
-)
+
+
+def _hash_method() -> str:
+    return str(current_app.config["PASSWORD_HASH_METHOD"])
+
+
+@cache
+def _dummy_hash(method: str) -> str:
+    """Checked when no account matches, so a wrong email costs as long as a wrong password."""
+    return generate_password_hash(secrets.token_urlsafe(16), method=method)
 
 
 class AccountError(DomainError):
@@ -83,7 +90,7 @@ def ensure(email: str, password: str, role: Role, actor: Actor) -> User:
         )
         if user is None:
             return _new_user(email, role, actor, password)
-        user.set_password(password)
+        user.set_password(password, _hash_method())
         user.role, user.active = role, True
         user.session_version += 1
         audit.record(actor, "user.password", subject_user_id=user.id)
@@ -107,7 +114,7 @@ def _new_user(email: str, role: Role, actor: Actor, password: str) -> User:
     if db.session.scalar(select(User.id).where(User.email == address)):
         raise AccountExists(f"an account for {address} exists already")
     user = User(email=address, role=role, token_nonce=new_nonce())
-    user.set_password(password)
+    user.set_password(password, _hash_method())
     db.session.add(user)
     db.session.flush()
     audit.record(actor, "user.create", subject_user_id=user.id, data={"role": role.value})
@@ -128,7 +135,7 @@ def set_password(token: str, password: str) -> User:
     with write_transaction():
         user = check_invitation(token)
         db.session.refresh(user, with_for_update=True)
-        user.set_password(password)
+        user.set_password(password, _hash_method())
         user.token_nonce = new_nonce()
         user.session_version += 1
         audit.record(Actor.moderator(user.id), "user.password", subject_user_id=user.id)
@@ -143,7 +150,7 @@ def authenticate(email: str, password: str) -> User | None:
         address = ""
     user = db.session.scalar(select(User).where(User.email == address)) if address else None
     if user is None:
-        User(password_hash=_DUMMY_HASH).check_password(password)
+        User(password_hash=_dummy_hash(_hash_method())).check_password(password)
         return None
     if not user.check_password(password) or not user.active:
         return None

@@ -19,7 +19,15 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 
 from .. import logos
 from ..models import Area, Category, Region
@@ -223,7 +231,7 @@ def _one_of(kind: type[StrEnum]) -> Callable[[Form, Field], None]:
         try:
             field.data = kind(field.data)
         except ValueError as exc:
-            raise ValidationError(f"not a {kind.__name__}") from exc
+            raise StopValidation(f"not a {kind.__name__}") from exc
 
     return check
 
@@ -232,7 +240,7 @@ def _position(_form: Form, field: Field) -> None:
     """An entry's id or a page size: at most ten ASCII digits, within a 32-bit id."""
     value = field.data
     if not (value.isascii() and value.isdigit()) or len(value) > 10 or int(value) > MAX_ID:
-        raise ValidationError("not a position")
+        raise StopValidation("not a position")
     field.data = int(value)
 
 
