@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import threading
+from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -10,10 +13,11 @@ from flask import Flask
 from sqlalchemy import func, select, text, update
 
 from endorse import audit, operations
+from endorse.database import write_transaction
 from endorse.extensions import db
-from endorse.models import AuditEvent, State
+from endorse.models import ActorKind, AuditEvent, Category, Region, State, User
 
-from .helpers import make_endorsement
+from .helpers import make_endorsement, make_user
 
 
 def _ids(app: Flask) -> list[int]:
@@ -151,3 +155,133 @@ def test_the_chain_head_is_public(app: Flask, client: Any) -> None:
         head = audit.head()
     assert data == {"records": head.records, "hash": head.hash}
     assert data["records"] == 3
+
+
+# Every field of a record is sealed by its hash.
+
+
+def _record_of(app: Flask, *where: Any) -> AuditEvent:
+    with app.app_context():
+        event = db.session.scalars(select(AuditEvent).where(*where)).one()
+        db.session.expunge(event)
+        return event
+
+
+def _varied_trail(app: Flask) -> dict[str, AuditEvent]:
+    """A trail with a record for each field to tamper with: an account made (a subject), an
+    approval by a moderator (actor, states) and an edit (its data)."""
+    admin = make_user(app, "admin@campaign.example", "admin")
+    make_user(app, "other@campaign.example")
+    entry_id = make_endorsement(app, State.VERIFIED, name="Ligue des familles asbl")
+    moderator = audit.Actor.moderator(admin)
+    with app.app_context():
+        operations.approve(entry_id, moderator)
+        fields = operations.PublicFields(
+            name="Ligue des familles", category=Category.NGO, city="Namur", region=Region.NAMUR
+        )
+        operations.edit(entry_id, moderator, fields, "a typo")
+    with app.app_context():
+        assert audit.verify().ok
+    return {
+        "created": _record_of(app, AuditEvent.subject_user_id == admin),
+        "approved": _record_of(app, AuditEvent.to_state == State.APPROVED),
+        "edited": _record_of(app, AuditEvent.action == "edit"),
+    }
+
+
+def _tamper(app: Flask, event_id: int, **values: Any) -> None:
+    with app.app_context():
+        db.session.execute(update(AuditEvent).where(AuditEvent.id == event_id).values(**values))
+        db.session.commit()
+
+
+def test_tampering_with_a_records_data_is_found(app: Flask, runner: Any) -> None:
+    edited = _varied_trail(app)["edited"]
+    assert edited.data is not None
+    assert json.loads(edited.data) == {
+        "changes": {"name": ["Ligue des familles asbl", "Ligue des familles"]}
+    }
+    quietly = {"changes": {"name": ["Ligue des familles asbl", "Ligue des voleurs"]}}
+    _tamper(app, edited.id, data=audit.canonical(quietly))
+    result = runner.invoke(args=["endorse", "audit", "verify"])
+    assert result.exit_code != 0
+    assert f"audit record #{edited.id} its content no longer matches" in result.output
+
+
+def _other_user(app: Flask) -> int:
+    with app.app_context():
+        return db.session.scalars(select(User.id).where(User.email.startswith("other@"))).one()
+
+
+#: Each field, the record it is changed in, and its new value (a function of the app).
+TAMPERING: dict[str, tuple[str, Callable[[Flask, AuditEvent], dict[str, Any]]]] = {
+    "data": ("edited", lambda app, e: {"data": '{"changes":{}}'}),
+    "actor kind": ("approved", lambda app, e: {"actor_kind": ActorKind.SYSTEM}),
+    "actor": ("approved", lambda app, e: {"actor_user_id": _other_user(app)}),
+    "subject": ("created", lambda app, e: {"subject_user_id": _other_user(app)}),
+    "endorsement": ("approved", lambda app, e: {"endorsement_id": 424242}),
+    "from state": ("approved", lambda app, e: {"from_state": State.HIDDEN}),
+    "to state": ("approved", lambda app, e: {"to_state": State.REJECTED}),
+    "timestamp": ("approved", lambda app, e: {"created_at": e.created_at - timedelta(days=1)}),
+    "action": ("edited", lambda app, e: {"action": "export"}),
+    "reason": ("edited", lambda app, e: {"reason": "no reason at all"}),
+}
+
+
+@pytest.mark.parametrize(("record", "change"), TAMPERING.values(), ids=TAMPERING.keys())
+def test_tampering_with_any_field_of_a_record_is_found(
+    app: Flask, record: str, change: Callable[[Flask, AuditEvent], dict[str, Any]]
+) -> None:
+    event = _varied_trail(app)[record]
+    values = change(app, event)
+    [(field, value)] = values.items()
+    assert getattr(event, field) != value  # a real change
+    _tamper(app, event.id, **values)
+    with app.app_context():
+        assert getattr(db.session.get(AuditEvent, event.id), field) == value
+        result = audit.verify()
+    assert result.broken_id == event.id
+    assert result.problem is not None
+    assert "no longer matches its hash" in result.problem
+
+
+# Verification reads the trail in batches: nothing slips between two of them.
+
+
+def _long_trail(app: Flask, records: int) -> list[int]:
+    with app.app_context(), write_transaction():
+        for number in range(records):
+            audit.record(audit.SYSTEM, "export", data={"filters": {"page": str(number)}})
+    return _ids(app)
+
+
+@pytest.mark.parametrize("position", [3, 4, 5], ids=["last-of-a-batch", "first", "second"])
+@pytest.mark.parametrize("damage", ["edited", "deleted"])
+def test_damage_on_either_side_of_a_batch_boundary_is_found(
+    app: Flask, position: int, damage: str
+) -> None:
+    ids = _long_trail(app, 10)
+    with app.app_context():
+        assert audit.verify(batch=4) == audit.Verification(10)
+        if damage == "edited":
+            _tamper(app, ids[position], reason="quietly changed")
+            broken = ids[position]
+        else:
+            db.session.execute(
+                text("DELETE FROM audit_events WHERE id = :id"), {"id": ids[position]}
+            )
+            db.session.commit()
+            broken = ids[position + 1]
+        result = audit.verify(batch=4)
+    assert (result.broken_id, result.checked) == (broken, position)
+
+
+def test_a_record_just_past_the_first_thousand_is_checked(app: Flask, runner: Any) -> None:
+    ids = _long_trail(app, 1003)
+    intact = runner.invoke(args=["endorse", "audit", "verify"])
+    assert "intact: 1003 records" in intact.output, intact.output
+    _tamper(app, ids[1000], data='{"filters":{}}')
+    result = runner.invoke(args=["endorse", "audit", "verify"])
+    assert result.exit_code != 0
+    assert f"audit record #{ids[1000]} its content no longer matches" in result.output
+    assert "1000 records before it are intact" in result.output
