@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 
 from endorse import audit
 from endorse.extensions import db
-from endorse.models import AuditEvent, Endorsement, MailKind, OutboxMessage, State
+from endorse.models import ActorKind, AuditEvent, Endorsement, MailKind, OutboxMessage, State
 from endorse.models.types import utcnow
 from endorse.moderation.forms import EditForm
 from endorse.operations import EDITABLE
@@ -268,3 +268,143 @@ def test_the_public_shape_has_the_public_fields_and_no_contact_field() -> None:
     assert not contact & public
     for form in (SignForm, ManageForm, EditForm):
         assert form.PUBLIC_FIELDS == EDITABLE
+
+
+def _link_for(client: FlaskClient, mailbox: Mailbox, email: str) -> str:
+    mailbox.clear()
+    _ask_for_link(client, email)
+    return _manage_link(mailbox)
+
+
+def _use_link(client: FlaskClient, link: str) -> list[Any]:
+    """Everything a manage link lets one do: look, edit, withdraw, erase."""
+    csrf = {"csrf_token": csrf_token(client, "/en/manage")}
+    fields = {"name": "Taken over", "category": "ngo", "city": "Namur", "region": "namur"}
+    return [
+        client.get(link),
+        client.post(link, data={**csrf, **fields}),
+        client.post(f"{link}/withdraw", data=csrf),
+        client.post(f"{link}/erase", data=csrf),
+    ]
+
+
+def test_a_manage_link_older_than_two_days_is_refused(
+    app: Flask, client: FlaskClient, mailbox: Mailbox, time_machine: Any
+) -> None:
+    assert app.config["MANAGE_MAX_AGE"] == 2 * 24 * 3600
+    time_machine.move_to(datetime.now(UTC), tick=False)
+    entry_id = make_endorsement(
+        app, State.APPROVED, contact_email="me@org.example", name="Still Here", language="en"
+    )
+    link = _link_for(client, mailbox, "me@org.example")
+
+    time_machine.shift(timedelta(days=2))
+    assert client.get(link).status_code == 200  # two days old: still good
+    time_machine.shift(timedelta(seconds=1))
+    for response in _use_link(client, link):
+        assert response.status_code == 410, response.request.path
+        assert "This link has expired." in response.get_data(as_text=True)
+    entry = _entry(app, entry_id)
+    assert (entry.name, entry.state, entry.contact_email) == (
+        "Still Here",
+        State.APPROVED,
+        "me@org.example",
+    )
+    assert _link_for(client, mailbox, "me@org.example") != link  # a new one can be asked for
+
+
+def test_the_manage_link_lifetime_is_a_setting(
+    app: Flask, client: FlaskClient, mailbox: Mailbox, time_machine: Any
+) -> None:
+    app.config["MANAGE_MAX_AGE"] = 600
+    time_machine.move_to(datetime.now(UTC), tick=False)
+    make_endorsement(app, State.APPROVED, contact_email="me@org.example")
+    link = _link_for(client, mailbox, "me@org.example")
+    time_machine.shift(600)
+    assert client.get(link).status_code == 200
+    time_machine.shift(1)
+    assert client.get(link).status_code == 410
+
+
+def test_erasing_blanks_every_mail_kept_for_the_signer(
+    app: Flask, client: FlaskClient, mailbox: Mailbox
+) -> None:
+    entry_id = make_endorsement(
+        app, State.APPROVED, contact_email="me@org.example", contact_name="Erase Me"
+    )
+    other_id = make_endorsement(app, State.APPROVED, contact_email="other@org.example")
+    _link_for(client, mailbox, "other@org.example")
+    link = _link_for(client, mailbox, "me@org.example")
+    with app.app_context():
+        kinds = db.session.scalars(
+            select(OutboxMessage.kind).where(OutboxMessage.endorsement_id == entry_id)
+        ).all()
+    assert sorted(kinds) == [MailKind.CONFIRM, MailKind.MANAGE]
+
+    response = client.post(f"{link}/erase", data={"csrf_token": csrf_token(client, link)})
+    assert response.status_code == 303
+    with app.app_context():
+        kept = db.session.execute(
+            select(
+                OutboxMessage.endorsement_id,
+                OutboxMessage.recipient,
+                OutboxMessage.subject,
+                OutboxMessage.body_text,
+                OutboxMessage.body_html,
+            ).order_by(OutboxMessage.id)
+        ).all()
+    erased = [tuple(row[1:]) for row in kept if row[0] == entry_id]
+    assert erased == [("", "", "", "")] * 2
+    others = [row for row in kept if row[0] == other_id]
+    assert len(others) == 2
+    for _, recipient, subject, text, html in others:  # only the signer's own mail
+        assert recipient == "other@org.example"
+        assert subject
+        assert "Ligue des familles" in text
+        assert "Ligue des familles" in html
+
+
+@pytest.mark.parametrize("state", [State.APPROVED, State.HIDDEN, State.REJECTED])
+def test_a_signers_edit_of_a_decided_entry_goes_back_to_review(
+    app: Flask, client: FlaskClient, mailbox: Mailbox, state: State
+) -> None:
+    entry_id = make_endorsement(app, state, contact_email="me@org.example", name="Old Name")
+    link = _link_for(client, mailbox, "me@org.example")
+    fields = {"name": "New Name", "category": "ngo", "city": "Namur", "region": "namur"}
+    response = client.post(link, data={"csrf_token": csrf_token(client, link), **fields})
+    assert response.status_code == 303
+    entry = _entry(app, entry_id)
+    assert (entry.name, entry.state) == ("New Name", State.VERIFIED)
+    with app.app_context():
+        last = db.session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.endorsement_id == entry_id)
+            .order_by(AuditEvent.id.desc())
+        ).first()
+        assert last is not None
+        assert (last.from_state, last.to_state, last.actor_kind) == (
+            state,
+            State.VERIFIED,
+            ActorKind.SIGNER,
+        )
+    assert client.get("/api/v1/count").get_json()["organisations"] == 0
+
+
+def test_a_signers_edit_of_a_withdrawn_entry_is_refused(
+    app: Flask, client: FlaskClient, mailbox: Mailbox
+) -> None:
+    entry_id = make_endorsement(
+        app, State.WITHDRAWN, contact_email="me@org.example", name="Old Name", language="en"
+    )
+    link = _link_for(client, mailbox, "me@org.example")
+    with app.app_context():
+        records = audit.head().records
+    fields = {"name": "New Name", "category": "ngo", "city": "Namur", "region": "namur"}
+    response = client.post(link, data={"csrf_token": csrf_token(client, link), **fields})
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "A withdrawn endorsement cannot be changed." in page
+    entry = _entry(app, entry_id)
+    assert (entry.name, entry.state) == ("Old Name", State.WITHDRAWN)
+    with app.app_context():
+        assert audit.head().records == records
