@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -328,3 +329,41 @@ def test_an_admin_cannot_deactivate_themselves(app: Flask, admin: FlaskClient) -
 def _user_id(app: Flask, email: str) -> int:
     with app.app_context():
         return db.session.scalars(select(User.id).where(User.email == email)).one()
+
+
+def test_failed_logins_count_against_one_account_however_its_address_is_spelled(
+    app: Flask, client: FlaskClient
+) -> None:
+    assert app.config["LOGIN_LIMIT_PER_ACCOUNT"] == "5 per 15 minutes"
+    make_user(app, "mod@campaign.example")
+    spellings = [" Mod@Campaign.Example ", "mod@campaign.example"] * 2 + [" MOD@campaign.example"]
+    for spelling in spellings:
+        assert login(client, spelling, "wrong guess").status_code == 401, spelling
+    assert login(app.test_client(), "mod@campaign.example").status_code == 429
+
+
+def test_an_invitation_older_than_three_days_is_refused(
+    app: Flask, admin: FlaskClient, mailbox: Mailbox, time_machine: Any
+) -> None:
+    assert app.config["INVITE_MAX_AGE"] == 3 * 24 * 3600
+    time_machine.move_to(datetime.now(UTC), tick=False)
+    response = submit(
+        admin, "/moderate/users", {"email": "late@campaign.example", "role": "moderator"}
+    )
+    assert response.status_code == 302
+    [mail] = mailbox.wait_for(1)
+    link = re.search(r"http://endorse\.test(/moderate/welcome/\S+)", text_of(mail))
+    assert link
+    path = link.group(1)
+
+    newcomer = app.test_client()
+    time_machine.shift(timedelta(days=3))
+    assert newcomer.get(path).status_code == 200  # three days old: still good
+    time_machine.shift(timedelta(seconds=1))
+    assert newcomer.get(path).status_code == 410
+    password = {"password": PASSWORD, "confirm": PASSWORD}
+    refused = newcomer.post(
+        path, data={"csrf_token": csrf_token(newcomer, "/moderate/login"), **password}
+    )
+    assert refused.status_code == 410
+    assert login(newcomer, "late@campaign.example").status_code == 401
