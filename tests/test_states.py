@@ -1,6 +1,9 @@
 """Every transition between states, legal or not."""
 
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from itertools import product
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -19,6 +22,7 @@ from endorse.models import (
     State,
 )
 from endorse.models.states import ALLOWED, moderator_actions, needs_transition
+from endorse.tokens import Purpose, make_token
 
 from .helpers import make_endorsement
 
@@ -145,3 +149,44 @@ def test_only_a_withdrawn_endorsement_is_closed_to_edits(app: Flask, state: Stat
             assert db.session.get(Endorsement, entry_id).name != "Renamed"  # type: ignore[union-attr]
         else:
             assert operations.edit(entry_id, operations.SYSTEM, fields)["name"][1] == "Renamed"
+
+
+FIRST_PUBLISHED = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+
+
+def _publish_again_after_hiding(entry_id: int) -> None:
+    operations.hide(entry_id, operations.SYSTEM, "checking a complaint")
+    operations.unhide(entry_id, operations.SYSTEM)
+
+
+def _publish_again_after_a_signers_edit(entry_id: int) -> None:
+    entry = db.session.get(Endorsement, entry_id)
+    assert entry is not None
+    fields = operations.PublicFields(
+        name="Renamed", category=entry.category, city=entry.city, region=entry.region
+    )
+    operations.edit_by_signer(make_token(Purpose.MANAGE, entry_id, entry.token_nonce), fields)
+    assert db.session.get(Endorsement, entry_id).state == State.VERIFIED  # type: ignore[union-attr]
+    operations.approve(entry_id, operations.SYSTEM)
+
+
+@pytest.mark.parametrize(
+    "publish_again",
+    [_publish_again_after_hiding, _publish_again_after_a_signers_edit],
+    ids=["unhidden", "approved-after-an-edit"],
+)
+def test_publishing_again_keeps_the_date_of_first_publication(
+    app: Flask, time_machine: Any, publish_again: Callable[[int], None]
+) -> None:
+    time_machine.move_to(FIRST_PUBLISHED, tick=False)
+    entry_id = make_endorsement(app, State.APPROVED)
+    time_machine.shift(timedelta(days=3))
+    with app.app_context():
+        publish_again(entry_id)
+        entry = db.session.get(Endorsement, entry_id)
+        assert entry is not None
+        assert entry.state == State.APPROVED
+        assert entry.approved_at == FIRST_PUBLISHED
+        assert entry.updated_at == FIRST_PUBLISHED + timedelta(days=3)  # the clock did move
+    [published] = app.test_client().get("/api/v1/supporters").get_json()["supporters"]
+    assert datetime.fromisoformat(published["approved_at"]) == FIRST_PUBLISHED
