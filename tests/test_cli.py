@@ -5,10 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 
+from endorse.database import write_transaction
 from endorse.extensions import db
-from endorse.models import ActorKind, AuditEvent, Endorsement, Role, State, User
+from endorse.models import (
+    ActorKind,
+    AuditEvent,
+    Category,
+    Endorsement,
+    PublicTally,
+    Region,
+    Role,
+    SearchName,
+    State,
+    User,
+)
 
 from .helpers import make_endorsement
 
@@ -140,10 +152,111 @@ def test_approving_twice_is_harmless(app: Flask, runner: Any) -> None:
     assert app.test_client().get("/api/v1/count").get_json()["organisations"] == 1
 
 
-def test_recount_rebuilds_the_count(app: Flask, runner: Any) -> None:
-    make_endorsement(app, State.APPROVED)
+def _public_tallies(app: Flask) -> set[tuple[str, str, int]]:
+    """The tallies as stored, leaving out the zeros."""
+    with app.app_context():
+        rows = db.session.execute(
+            select(PublicTally.facet, PublicTally.key, PublicTally.organisations).where(
+                PublicTally.organisations != 0
+            )
+        ).all()
+    return {(str(facet), key, number) for facet, key, number in rows}
+
+
+def _search_names(app: Flask) -> set[tuple[int, str, str, str]]:
+    with app.app_context():
+        rows = db.session.execute(
+            select(
+                SearchName.endorsement_id,
+                SearchName.normalized_name,
+                SearchName.category,
+                SearchName.region,
+            )
+        ).all()
+    return {
+        (entry_id, name, str(category), str(region)) for entry_id, name, category, region in rows
+    }
+
+
+def test_recount_rebuilds_tallies_and_search_names_that_went_wrong(app: Flask, runner: Any) -> None:
+    ligue = make_endorsement(app, State.APPROVED, name="Ligue des familles asbl")
+    zonnebloem = make_endorsement(
+        app,
+        State.APPROVED,
+        name="Zonnebloem vzw",
+        category=Category.EDUCATION,
+        region=Region.ANTWERP,
+        contact_email="z@org.example",
+    )
+    numbered = make_endorsement(
+        app, State.APPROVED, name="11.11.11", region=Region.BRUSSELS, contact_email="n@org.example"
+    )
+    ecoles = make_endorsement(
+        app,
+        State.APPROVED,
+        name="Écoles sans frontières",
+        category=Category.EDUCATION,
+        region=Region.LIEGE,
+        contact_email="e@org.example",
+    )
+    waiting = make_endorsement(app, State.VERIFIED, name="Avocats.be", contact_email="a@x.example")
+    for state in (State.HIDDEN, State.REJECTED, State.WITHDRAWN):
+        make_endorsement(app, state, name=f"Not public {state}", contact_email=f"{state}@x.example")
+    # What the six public-or-not endorsements above make, counted by hand.
+    expected_tallies = {
+        ("category", "ngo", 2),
+        ("category", "education", 2),
+        ("region", "namur", 1),
+        ("region", "antwerp", 1),
+        ("region", "brussels", 1),
+        ("region", "liege", 1),
+        ("initial", "l", 1),
+        ("initial", "z", 1),
+        ("initial", "#", 1),
+        ("initial", "e", 1),
+    }
+    expected_names = {
+        (ligue, "ligue des familles", "ngo", "namur"),
+        (zonnebloem, "zonnebloem", "education", "antwerp"),
+        (numbered, "111111", "ngo", "brussels"),
+        (ecoles, "ecoles sans frontieres", "education", "liege"),
+    }
+    assert _public_tallies(app) == expected_tallies
+    assert _search_names(app) == expected_names
+
+    with app.app_context(), write_transaction():  # damage both, as a bad bulk load would
+        db.session.execute(update(PublicTally).values(organisations=PublicTally.organisations + 7))
+        db.session.execute(
+            delete(PublicTally).where(PublicTally.facet == "initial", PublicTally.key == "z")
+        )
+        db.session.execute(delete(SearchName).where(SearchName.endorsement_id == ligue))
+        db.session.execute(
+            update(SearchName)
+            .where(SearchName.endorsement_id == zonnebloem)
+            .values(normalized_name="someone else", region=Region.ABROAD)
+        )
+        db.session.add(
+            SearchName(
+                endorsement_id=waiting,
+                normalized_name="avocatsbe",
+                category=Category.NGO,
+                region=Region.NAMUR,
+            )
+        )
+    assert _public_tallies(app) != expected_tallies
+    assert _search_names(app) != expected_names
+
     result = runner.invoke(args=["endorse", "recount"])
-    assert "1 organisations" in result.output
+    assert result.exit_code == 0, result.output
+    assert result.output == "4 organisations\n"
+    assert _public_tallies(app) == expected_tallies
+    assert _search_names(app) == expected_names
+    count = app.test_client().get("/api/v1/count").get_json()
+    assert count["organisations"] == 4
+    names = [
+        e["name"] for e in app.test_client().get("/api/v1/supporters?q=e").get_json()["supporters"]
+    ]
+    assert names == ["Écoles sans frontières", "Ligue des familles asbl", "Zonnebloem vzw"]
 
 
 def test_demo_loads_supporters_once_and_prints_a_working_login(app: Flask, runner: Any) -> None:
