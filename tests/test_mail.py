@@ -8,11 +8,15 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from datetime import timedelta
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
 import pytest
+from aiosmtpd.controller import Controller
 from flask import Flask
 from sqlalchemy import select
 
@@ -21,7 +25,16 @@ from endorse.mail import outbox
 from endorse.models import Endorsement, MailStatus, OutboxMessage
 from endorse.models.types import utcnow
 
-from .helpers import Mailbox, SmtpServer, free_port, html_of, link_in, sign, text_of
+from .helpers import (
+    Mailbox,
+    SmtpServer,
+    free_port,
+    html_of,
+    link_in,
+    make_endorsement,
+    sign,
+    text_of,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,7 +55,8 @@ def test_smtp_down_keeps_the_signature_and_the_mail_until_it_is_back(app_factory
     [message] = _messages(app)
     assert message.status == MailStatus.PENDING
     assert message.attempts == 1
-    assert "Connection refused" in (message.last_error or "") or message.last_error
+    assert message.last_error is not None
+    assert message.last_error.startswith("ConnectionRefusedError: "), message.last_error
     assert message.next_attempt_at > utcnow()
     with app.app_context():
         assert db.session.scalar(select(Endorsement.name)) == "Kinderrechtencoalitie Vlaanderen vzw"
@@ -208,3 +222,100 @@ def test_the_mail_worker_process_delivers_and_stops_cleanly(
     assert worker.returncode == 0, output
     assert "mail worker stopped" in output
     assert _messages(app)[0].status == MailStatus.SENT
+
+
+# A server that refuses: one recipient for good, or the first try of a mail for now.
+
+
+class _Refusing:
+    """An aiosmtpd handler that refuses the ``refused`` addresses at RCPT (550) and answers
+    the first ``temporary_failures`` mails at DATA with a 451; it keeps every mail offered."""
+
+    def __init__(self) -> None:
+        self.refused: set[str] = set()
+        self.temporary_failures = 0
+        self.offered: list[EmailMessage] = []
+        self.mailbox = Mailbox()
+
+    async def handle_RCPT(  # noqa: N802  (aiosmtpd's hook names)
+        self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
+    ) -> str:
+        if address in self.refused:
+            return "550 5.1.1 No such mailbox here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        self.offered.append(message)  # type: ignore[arg-type]
+        if self.temporary_failures:
+            self.temporary_failures -= 1
+            return "451 4.3.0 Try again later"
+        self.mailbox.add(envelope.content)
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def refusing(app: Flask) -> Iterator[_Refusing]:
+    """The app's mail goes to a refusing server on loopback, for this test."""
+    handler = _Refusing()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    app.config["MAIL_URL"] = f"smtp://127.0.0.1:{port}"
+    yield handler
+    controller.stop()
+
+
+def _outbox_by_recipient(app: Flask) -> dict[str, OutboxMessage]:
+    return {message.recipient: message for message in _messages(app)}
+
+
+def test_a_refused_recipient_does_not_send_the_rest_of_its_batch_again(
+    app: Flask, refusing: _Refusing, time_machine: Any
+) -> None:
+    time_machine.move_to(utcnow(), tick=False)
+    refusing.refused = {"refused@org.example"}
+    for address in ("first@org.example", "refused@org.example", "last@org.example"):
+        make_endorsement(app, contact_email=address, name=f"Organisation of {address}")
+    queued = _outbox_by_recipient(app)
+    assert [m.status for m in queued.values()] == [MailStatus.PENDING] * 3
+
+    with app.app_context():
+        report = outbox.deliver()
+    ids = {address: message.id for address, message in queued.items()}
+    assert sorted(report.sent) == sorted([ids["first@org.example"], ids["last@org.example"]])
+    assert report.failed == [ids["refused@org.example"]]
+    after = _outbox_by_recipient(app)
+    assert after["first@org.example"].status == MailStatus.SENT
+    assert after["last@org.example"].status == MailStatus.SENT
+    assert after["refused@org.example"].status == MailStatus.PENDING
+    assert "550" in (after["refused@org.example"].last_error or "")
+
+    time_machine.shift(timedelta(seconds=app.config["MAIL_BACKOFF_SECONDS"] + 1))
+    with app.app_context():
+        again = outbox.deliver()
+    assert (again.sent, again.failed) == ([], [ids["refused@org.example"]])
+    received = sorted(str(m["To"]) for m in refusing.mailbox.messages)
+    assert received == ["first@org.example", "last@org.example"]  # each once
+
+
+def test_a_retried_mail_keeps_its_message_id(
+    app: Flask, refusing: _Refusing, time_machine: Any
+) -> None:
+    time_machine.move_to(utcnow(), tick=False)
+    refusing.temporary_failures = 1
+    make_endorsement(app, contact_email="retry@org.example")
+    with app.app_context():
+        assert len(outbox.deliver().failed) == 1
+    assert refusing.mailbox.messages == []
+    time_machine.shift(timedelta(seconds=app.config["MAIL_BACKOFF_SECONDS"] + 1))
+    with app.app_context():
+        assert len(outbox.deliver().sent) == 1
+    first_try, second_try = refusing.offered
+    assert first_try["Message-ID"] == second_try["Message-ID"]
+    assert first_try["Message-ID"].startswith("<endorse-")
+    [delivered] = refusing.mailbox.messages
+    assert delivered["Message-ID"] == first_try["Message-ID"]
+    [message] = _messages(app)
+    assert (message.status, message.attempts) == (MailStatus.SENT, 2)
