@@ -107,6 +107,7 @@ class _Handler:
         gate = self.owner.gate
         if gate is not None:  # a slow server: hold the mail until the test opens the gate
             await asyncio.get_running_loop().run_in_executor(None, gate.wait, 30)
+        self.owner.greetings.append(session.host_name)
         self.owner.mailbox.add(envelope.content)
         return "250 Message accepted for delivery"
 
@@ -118,6 +119,7 @@ class SmtpServer:
         self.port = port or free_port()
         self.mailbox = Mailbox()
         self.gate: threading.Event | None = None
+        self.greetings: list[str] = []  # the name each sender gave in HELO/EHLO
         self._controller: Controller | None = None
 
     @property
@@ -125,7 +127,10 @@ class SmtpServer:
         return f"smtp://127.0.0.1:{self.port}"
 
     def start(self) -> None:
-        self._controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port)
+        # A name of its own: without one aiosmtpd asks socket.getfqdn() for every connection.
+        self._controller = Controller(
+            _Handler(self), hostname="127.0.0.1", port=self.port, server_hostname="mail.test"
+        )
         self._controller.start()
 
     def stop(self) -> None:
