@@ -7,9 +7,8 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -46,7 +45,9 @@ def _messages(app: Flask) -> list[OutboxMessage]:
         return list(rows)
 
 
-def test_smtp_down_keeps_the_signature_and_the_mail_until_it_is_back(app_factory: Any) -> None:
+def test_smtp_down_keeps_the_signature_and_the_mail_until_it_is_back(
+    app_factory: Any, time_machine: Any
+) -> None:
     port = free_port()
     app = app_factory(MAIL_URL=f"smtp://127.0.0.1:{port}", MAIL_BACKOFF_SECONDS=1)
     client = app.test_client()
@@ -64,15 +65,14 @@ def test_smtp_down_keeps_the_signature_and_the_mail_until_it_is_back(app_factory
     server = SmtpServer(port)
     server.start()
     try:
-        time.sleep(1.1)
+        time_machine.move_to(message.next_attempt_at + timedelta(seconds=1))  # the retry is due
         result = app.test_cli_runner().invoke(args=["endorse", "send-mail"])
         assert "sent 1" in result.output, result.output
         [mail] = server.mailbox.wait_for(1)
         assert link_in(mail)
         again = app.test_cli_runner().invoke(args=["endorse", "send-mail"])
         assert "sent 0" in again.output
-        time.sleep(0.2)
-        assert len(server.mailbox.messages) == 1
+        assert len(server.mailbox.messages) == 1  # sending is over when send-mail returns
     finally:
         server.stop()
     [message] = _messages(app)
@@ -103,9 +103,9 @@ def test_retries_back_off_exponentially_then_give_up(app_factory: Any) -> None:
 
 
 def test_a_mail_claimed_by_a_sender_that_died_is_sent_after_its_lease(
-    app_factory: Any, mailbox: Mailbox
+    app_factory: Any, mailbox: Mailbox, time_machine: Any
 ) -> None:
-    app = app_factory(MAIL_LEASE_SECONDS=1, MAIL_URL="console:")
+    app = app_factory(MAIL_LEASE_SECONDS=300, MAIL_URL="console:")
     sign(app.test_client())  # the console sender delivers it after the response
     with app.app_context():
         row = db.session.scalars(select(OutboxMessage)).one()
@@ -116,7 +116,7 @@ def test_a_mail_claimed_by_a_sender_that_died_is_sent_after_its_lease(
         claimed = outbox._claim(None, 10)
         assert [c.id for c in claimed] == [message_id]
         assert outbox.deliver().sent == []  # still leased to the dead sender
-    time.sleep(1.1)
+    time_machine.move_to(datetime.now(UTC) + timedelta(seconds=301))  # the lease runs out
     with app.app_context():
         assert outbox.deliver().sent == [message_id]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import time
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -96,11 +96,12 @@ def test_a_token_of_another_purpose_is_invalid(app: Flask) -> None:
             operations.confirm(str(other.dumps([entry_id, nonce])))
 
 
-def test_an_expired_token_is_refused(app_factory: Any) -> None:
-    app = app_factory(VERIFY_MAX_AGE=1)
+def test_an_expired_token_is_refused(app_factory: Any, time_machine: Any) -> None:
+    app = app_factory(VERIFY_MAX_AGE=60)
+    time_machine.move_to(datetime.now(UTC))
     entry_id = make_endorsement(app)
     token = _token_for(app, entry_id)
-    time.sleep(2.1)
+    time_machine.shift(timedelta(seconds=61))
     with app.app_context(), pytest.raises(TokenExpired):
         operations.confirm(token)
     assert _state(app, entry_id) == State.UNVERIFIED
@@ -156,11 +157,12 @@ def test_a_tampered_link_gets_400_and_the_new_link_form(client: Any) -> None:
     assert 'name="contact_email"' in page.get_data(as_text=True)
 
 
-def test_an_expired_link_gets_410(app_factory: Any, mailbox: Mailbox) -> None:
-    client = app_factory(VERIFY_MAX_AGE=1).test_client()
+def test_an_expired_link_gets_410(app_factory: Any, mailbox: Mailbox, time_machine: Any) -> None:
+    client = app_factory(VERIFY_MAX_AGE=60).test_client()
+    time_machine.move_to(datetime.now(UTC))
     sign(client)
     link = link_in(mailbox.wait_for(1)[0])
-    time.sleep(2.1)
+    time_machine.shift(timedelta(seconds=61))
     page = client.get(path_of(link))
     assert page.status_code == 410
     assert "expired" in page.get_data(as_text=True)
