@@ -7,7 +7,7 @@ CATALOGS := endorse/translations
 CHROMIUM ?= /usr/bin/chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run check test lint fmt migrate translations translations-update bench
+.PHONY: help setup run check test lint fmt migrate translations translations-update bench mutation mutation-check
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 22
@@ -64,6 +64,19 @@ check: lint  ## everyday: lint, then the tests without servers, browsers, benchm
 test: setup $(CHROMIUM) $(WRK) $(AXE)  ## set up, lint and run the whole test suite (what CI runs)
 	$(MAKE) --no-print-directory lint
 	$(BIN)/pytest
+
+# Mutation testing: mutants of the critical modules, each against the tests that reach it.
+# The scores and the survivors judged equivalent are in tests/MUTATION.md.
+MUTMUT := $(BIN)/mutmut
+mutation: setup  ## mutation-test the critical modules (long: see tests/MUTATION.md)
+	rm -rf mutants
+	-$(MUTMUT) run --max-children 2 >/dev/null  # survivors make it exit 1: the score decides
+	$(BIN)/python tests/mutation_score.py
+
+mutation-check: setup  ## the mutation check CI runs: one small module, with its required score
+	rm -rf mutants
+	-$(MUTMUT) run --max-children 2 "endorse.tokens.*" >/dev/null
+	$(BIN)/python tests/mutation_score.py --require endorse.tokens=90
 
 lint: setup  ## format check, ruff and the type checker
 	$(BIN)/ruff format --check .

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import subprocess
 import sys
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -19,12 +21,14 @@ import redis
 import requests
 
 from .conftest import need
-from .helpers import CSRF, VALID_SIGNATURE, free_port
+from .helpers import CSRF, VALID_SIGNATURE
 
 ROOT = Path(__file__).resolve().parent.parent
+#: gunicorn's log line naming the address it bound.
+LISTENING = re.compile(r"Listening at: http://127\.0\.0\.1:(\d+)")
 #: The key the test apps use too (conftest.make_app): links and cookies work on every server.
 SECRET_KEY = "test-secret-key-that-is-long-enough"
-#: A Redis database of its own, flushed by each test, for the shared rate-limit counters.
+#: Where the servers share their rate-limit counters; each test keys its own (fresh_limits).
 REDIS_URL = "redis://127.0.0.1:6379/7"
 #: Limits no honest test reaches, so only the limit under test can answer 429.
 HIGH_LIMITS = {
@@ -35,8 +39,9 @@ HIGH_LIMITS = {
 HTTP_TIMEOUT = 60
 
 
-def flush_redis(url: str = REDIS_URL) -> None:
-    """Start from zero: counters left by an earlier test would decide this one's limits."""
+def fresh_limits(url: str = REDIS_URL) -> str:
+    """A key prefix of its own for one test's rate-limit counters in Redis, so no other test
+    (nor another test run on this machine) shares or wipes them."""
     with redis.Redis.from_url(url) as client:
         try:
             client.ping()
@@ -47,7 +52,7 @@ def flush_redis(url: str = REDIS_URL) -> None:
                 "apt-get install redis-server, then redis-server --daemonize yes "
                 "(.ci/run starts it)",
             )
-        client.flushdb()
+    return f"endorse-test-{uuid.uuid4().hex}"
 
 
 def app_env(database_url: str, instance: Path, **settings: object) -> dict[str, str]:
@@ -158,8 +163,10 @@ class Gunicorn(Managed):
         workers: int = 2,
         threads: int | None = None,
     ) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        # Port 0: the system picks a free port as it binds, so no other process can take it
+        # between a look-up and the bind; wait_healthy reads it from gunicorn's log.
+        self.port = 0
+        self.url = ""
         args = [
             sys.executable,
             "-m",
@@ -167,7 +174,7 @@ class Gunicorn(Managed):
             "--workers",
             str(workers),
             "--bind",
-            f"127.0.0.1:{self.port}",
+            "127.0.0.1:0",
         ]
         if threads:
             args += ["--threads", str(threads)]
@@ -181,6 +188,13 @@ class Gunicorn(Managed):
                 raise AssertionError(
                     f"{self.name} exited with {self.process.returncode}:\n{self.output[-4000:]}"
                 )
+            if not self.port:
+                listening = LISTENING.search(self.output)
+                if listening is None:
+                    time.sleep(0.1)
+                    continue
+                self.port = int(listening.group(1))
+                self.url = f"http://127.0.0.1:{self.port}"
             try:
                 with requests.get(f"{self.url}/healthz", timeout=5) as response:
                     if response.status_code == 200:

@@ -19,7 +19,7 @@ from endorse import create_app, projections
 from endorse.database import write_transaction
 from endorse.extensions import db, limiter
 
-from .helpers import LiveServer, Mailbox, SmtpServer, free_port
+from .helpers import LiveServer, Mailbox, SmtpServer
 
 PG_URL = os.environ.get("ENDORSE_TEST_DATABASE_URL")
 BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
@@ -292,9 +292,9 @@ def site_factory(app_factory: Any) -> Iterator[Any]:
     servers: list[LiveServer] = []
 
     def start(**overrides: Any) -> tuple[Flask, str]:
-        port = free_port()
-        app = app_factory(BASE_URL=f"http://127.0.0.1:{port}", **overrides)
-        server = LiveServer(app, port)
+        app = app_factory(**overrides)
+        server = LiveServer(app)  # bound to a port the system chose, free for certain
+        app.config["BASE_URL"] = server.url
         server.start()
         servers.append(server)
         return app, server.url

@@ -116,6 +116,7 @@ class SmtpServer:
     """A real SMTP server (aiosmtpd) on loopback, which can be stopped and started again."""
 
     def __init__(self, port: int | None = None) -> None:
+        self._fixed_port = port is not None
         self.port = port or free_port()
         self.mailbox = Mailbox()
         self.gate: threading.Event | None = None
@@ -127,11 +128,22 @@ class SmtpServer:
         return f"smtp://127.0.0.1:{self.port}"
 
     def start(self) -> None:
-        # A name of its own: without one aiosmtpd asks socket.getfqdn() for every connection.
-        self._controller = Controller(
-            _Handler(self), hostname="127.0.0.1", port=self.port, server_hostname="mail.test"
-        )
-        self._controller.start()
+        # aiosmtpd needs its port before it binds: a port found free may be taken by another
+        # process in between, so a server whose port was chosen for it tries another one.
+        for attempt in range(5):
+            # A name of its own: without one aiosmtpd asks socket.getfqdn() per connection.
+            controller = Controller(
+                _Handler(self), hostname="127.0.0.1", port=self.port, server_hostname="mail.test"
+            )
+            try:
+                controller.start()
+            except (OSError, RuntimeError):
+                if self._fixed_port or attempt == 4:
+                    raise
+                self.port = free_port()
+                continue
+            self._controller = controller
+            return
 
     def stop(self) -> None:
         if self._controller is not None:
@@ -256,7 +268,7 @@ class TcpProxy:
 
     def __init__(self, target_host: str, target_port: int) -> None:
         self.target = (target_host, target_port)
-        self.port = free_port()
+        self.port = 0  # chosen by the system when it first binds, then kept for restarts
         self._listener: socket.socket | None = None
         self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
@@ -265,6 +277,7 @@ class TcpProxy:
         listener = socket.socket()
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind(("127.0.0.1", self.port))
+        self.port = listener.getsockname()[1]
         listener.listen(64)
         self._listener = listener
         threading.Thread(target=self._accept, args=(listener,), daemon=True).start()

@@ -37,7 +37,7 @@ from .cluster import (
     app_env,
     connections_to,
     fetch,
-    flush_redis,
+    fresh_limits,
     public_count,
     sign_up,
     signer_email,
@@ -95,12 +95,13 @@ def test_two_servers_share_the_load_and_lose_nothing(
     backend = _backend(database_url)
     total = SIGNUPS[backend]
     engine = _engine_of(app)
-    flush_redis()
+    counters = fresh_limits()
     env = app_env(
         database_url,
         tmp_path / "instance",
         MAIL_URL=smtp_server.url,
         RATELIMIT_STORAGE_URL=REDIS_URL,
+        RATELIMIT_KEY_PREFIX=counters,
         **HIGH_LIMITS,
     )
     figures: dict[str, float] = {}
@@ -212,13 +213,14 @@ def test_rate_limits_are_counted_across_servers(
 ) -> None:
     """A visitor switching servers behind a load balancer gets no fresh budget: Redis counts
     for all. With per-process memory, each worker would count alone."""
-    flush_redis()
+    counters = fresh_limits()
     limits = {**HIGH_LIMITS, "SIGN_LIMIT": "6 per hour"}
     shared = app_env(
         database_url,
         tmp_path / "instance",
         MAIL_URL=smtp_server.url,
         RATELIMIT_STORAGE_URL=REDIS_URL,
+        RATELIMIT_KEY_PREFIX=counters,
         **limits,
     )
     with ExitStack() as stack:
@@ -272,12 +274,13 @@ def test_sqlite_with_several_workers_shows_no_locked_database(
     ``BEGIN IMMEDIATE`` and WAL set-up must turn every clash into a short wait, never a 500."""
     sqlite_url = _sqlite_for_workers(database_url, tmp_path)
     total = 200
-    flush_redis()
+    counters = fresh_limits()
     env = app_env(
         sqlite_url,
         tmp_path / "instance",
         MAIL_URL=smtp_server.url,
         RATELIMIT_STORAGE_URL=REDIS_URL,
+        RATELIMIT_KEY_PREFIX=counters,
         **HIGH_LIMITS,
     )
     tasks: list[tuple[list[int], Callable[[], Outcome]]] = []

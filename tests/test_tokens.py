@@ -12,7 +12,7 @@ from sqlalchemy import select
 from endorse import operations
 from endorse.errors import DomainError
 from endorse.extensions import db
-from endorse.models import Endorsement, State
+from endorse.models import Endorsement, State, User
 from endorse.tokens import (
     Purpose,
     TokenError,
@@ -20,6 +20,7 @@ from endorse.tokens import (
     TokenInvalid,
     TokenUsed,
     make_token,
+    new_nonce,
     read_token,
 )
 
@@ -181,3 +182,11 @@ def test_confirming_needs_the_csrf_token(app: Flask, client: Any, mailbox: Mailb
 def test_every_refused_link_is_a_token_error(error: type[Exception]) -> None:
     assert issubclass(error, TokenError)
     assert issubclass(error, DomainError)
+
+
+def test_a_nonce_is_random_and_fits_the_column_that_keeps_it() -> None:
+    nonces = {new_nonce() for _ in range(100)}
+    assert len(nonces) == 100
+    longest = max(len(nonce) for nonce in nonces)
+    assert longest <= Endorsement.__table__.c.token_nonce.type.length  # PostgreSQL enforces it
+    assert longest <= User.__table__.c.token_nonce.type.length
