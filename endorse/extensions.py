@@ -1,7 +1,8 @@
 """Extensions, created once and bound to an app in ``create_app``."""
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from flask import Flask, current_app, has_app_context
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -37,6 +38,46 @@ migrate = Migrate()
 csrf = CSRFProtect()
 babel = Babel()
 login_manager = LoginManager()
+
+
+class AppLimiter(Limiter):
+    """A Limiter whose counters belong to each app it is bound to.
+
+    Flask-Limiter keeps the storage of the last app bound, so binding a second app in one
+    process (the tests make many) would swap the first one's counters for fresh ones. Here
+    each app keeps its own storage and strategy, found again while that app is current.
+    """
+
+    _BOUND = "endorse_limiter"
+
+    def init_app(self, app: Flask) -> None:
+        super().init_app(app)
+        app.extensions[self._BOUND] = {
+            "storage": self._last("storage"),
+            "limiter": self._last("limiter"),
+        }
+
+    def _last(self, name: str) -> Any:
+        return self.__dict__.get(f"_last_{name}")
+
+    def _current(self, name: str) -> Any:
+        if has_app_context():
+            bound = current_app.extensions.get(self._BOUND)
+            if bound is not None:
+                return bound[name]
+        return self._last(name)
+
+    # Flask-Limiter reads and writes these two attributes; they resolve to the current app's.
+    _storage = property(
+        lambda self: self._current("storage"),
+        lambda self, value: self.__dict__.__setitem__("_last_storage", value),
+    )
+    _limiter = property(
+        lambda self: self._current("limiter"),
+        lambda self, value: self.__dict__.__setitem__("_last_limiter", value),
+    )
+
+
 # Storage comes from RATELIMIT_STORAGE_URI (ENDORSE_RATELIMIT_STORAGE_URL): Redis in production,
 # so every app server counts against the same limits.
-limiter = Limiter(key_func=get_remote_address)
+limiter = AppLimiter(key_func=get_remote_address)

@@ -176,10 +176,8 @@ def isolated_app(shared_app: Flask, request: pytest.FixtureRequest) -> Iterator[
             "see its data: mark it @pytest.mark.real_commits"
         )
     request.node.stash[ISOLATED] = True
-    # The limiter is one object for every app; another test's app may have given it its own
-    # storage. Binding it again gives it this app's, with fresh counters.
-    limiter.init_app(shared_app)
     with shared_app.app_context():
+        limiter.reset()  # the app's counters live in memory for the whole session otherwise
         engines = db.engines
         engine = engines[None]
     connection = engine.connect()

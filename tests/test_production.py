@@ -115,6 +115,17 @@ def test_sign_ups_are_rate_limited_per_address(app_factory: Any) -> None:
     assert client.get("/en/sign").status_code == 200  # reading the form is not limited
 
 
+def test_another_app_in_the_process_keeps_its_own_counters(app_factory: Any) -> None:
+    """A second app (a test's, the CLI's) binding the shared limiter resets nobody's count."""
+    app = app_factory(SIGN_LIMIT="2 per hour")
+    client = app.test_client()
+    for index in range(2):
+        assert sign(client, contact_email=f"s{index}@limit.example").status_code == 303
+    other = app_factory(SIGN_LIMIT="2 per hour")
+    assert sign(client, contact_email="s8@limit.example").status_code == 429
+    assert sign(other.test_client(), contact_email="s9@limit.example").status_code == 303
+
+
 def test_new_link_requests_are_rate_limited(app_factory: Any) -> None:
     app = app_factory(RESEND_LIMIT="2 per hour")
     client = app.test_client()
