@@ -29,6 +29,7 @@ translations-update: $(VENV)/.installed  ## extract new strings into the catalog
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
 		--project endorse -o $(CATALOGS)/messages.pot .
 	$(BIN)/pybabel update -i $(CATALOGS)/messages.pot -d $(CATALOGS) --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel compile -d $(CATALOGS)  # the .mo files are committed: an install needs no step
 
 run: setup  ## set up and run on SQLite with demo content (prints a moderator login)
 	$(FLASK) --debug db upgrade

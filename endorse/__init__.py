@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask
 
 from . import config, database, error_pages, i18n, production, projections, security
+from .errors import ConfigError
 from .extensions import csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -17,6 +18,12 @@ ROOT = Path(__file__).resolve().parent.parent
 def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     """Build the app: configuration, extensions, blueprints, CLI and error pages."""
     overrides = dict(config_overrides or {})
+    if not (ROOT / "templates").is_dir():
+        raise ConfigError(
+            f"no templates at {ROOT / 'templates'}: endorse runs from its source checkout "
+            "(templates, static files and migrations live there), e.g. "
+            "cd /srv/endorse && pip install . && gunicorn wsgi:app"
+        )
     app = Flask(
         __name__,
         instance_path=overrides.pop("INSTANCE_PATH", None) or config.instance_path(),

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, g, request, url_for
 from werkzeug.routing import BaseConverter, ValidationError
 
 from .config import LANGUAGES
+from .errors import ConfigError
 from .extensions import babel
 
 LANGUAGE_NAMES = {"en": "English", "fr": "Français", "nl": "Nederlands"}
@@ -37,7 +39,28 @@ def _select_locale() -> str:
     return current_language()
 
 
+CATALOGS = Path(__file__).resolve().parent / "translations"
+
+
+def missing_catalogs() -> list[str]:
+    """The languages other than English whose compiled catalog (.mo) is not installed."""
+    return [
+        lang
+        for lang in LANGUAGES[1:]
+        if not (CATALOGS / lang / "LC_MESSAGES" / "messages.mo").is_file()
+    ]
+
+
 def init_app(app: Flask) -> None:
+    missing = missing_catalogs()
+    if missing and not (app.debug or app.testing):
+        # Without them French and Dutch visitors would silently read English.
+        raise ConfigError(
+            f"the compiled catalogs for {', '.join(missing)} are missing from {CATALOGS}: "
+            "run `pybabel compile -d endorse/translations` (make translations)"
+        )
+    if missing:
+        app.logger.warning("no compiled catalog for %s: those pages are in English", missing)
     app.url_map.converters["lang"] = LanguageConverter
     babel.init_app(app, locale_selector=_select_locale)
 

@@ -1,0 +1,96 @@
+"""A production install is whole: the catalogs are compiled and committed, and an install that
+lacks them, or its templates, refuses to start in one clear line instead of serving English
+or 500s."""
+
+from __future__ import annotations
+
+import gettext
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from babel.messages.pofile import read_po
+
+from endorse import create_app, i18n
+from endorse.errors import ConfigError
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOGS = ROOT / "endorse" / "translations"
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl"])
+def test_the_committed_catalogs_match_their_sources(lang: str) -> None:
+    """The .mo files are committed, so a checkout serves three languages with no build step;
+    this keeps them in step with the .po files people edit (make translations-update)."""
+    folder = CATALOGS / lang / "LC_MESSAGES"
+    with (folder / "messages.po").open("rb") as source:
+        expected = {
+            message.id: message.string
+            for message in read_po(source)
+            if message.id and message.string and not message.fuzzy
+        }
+    with (folder / "messages.mo").open("rb") as compiled:
+        catalog = gettext.GNUTranslations(compiled)._catalog  # type: ignore[attr-defined]
+    found: dict[Any, Any] = {}
+    for key, value in catalog.items():
+        if key == "":
+            continue  # the header
+        if isinstance(key, tuple):  # a plural form: (singular, index) -> text
+            singular, index = key
+            plural = next(k for k in expected if isinstance(k, tuple) and k[0] == singular)
+            found.setdefault(plural, [None] * len(expected[plural]))[index] = value
+        else:
+            found[key] = value
+    found = {k: tuple(v) if isinstance(v, list) else v for k, v in found.items()}
+    expected = {k: tuple(v) if isinstance(v, list | tuple) else v for k, v in expected.items()}
+    assert found == expected, "run `make translations` and commit the .mo files"
+
+
+def test_production_refuses_to_start_without_a_compiled_catalog(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(i18n, "CATALOGS", tmp_path / "translations")  # an install without them
+    settings = {
+        "INSTANCE_PATH": str(tmp_path),
+        "SECRET_KEY": "a-production-secret-key-long-enough",
+    }
+    with pytest.raises(ConfigError, match=r"compiled catalogs for fr, nl are missing"):
+        create_app(settings)
+    assert create_app({**settings, "TESTING": True}).testing  # tests and debug only warn
+
+
+@pytest.mark.system  # builds a wheel and starts it in another process
+def test_a_wheel_run_outside_its_checkout_refuses_to_start_in_one_line(tmp_path: Path) -> None:
+    wheels, target, elsewhere = tmp_path / "wheels", tmp_path / "site", tmp_path / "empty"
+    elsewhere.mkdir()
+    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
+    subprocess.run(
+        [*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", str(wheels), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
+    [wheel] = wheels.glob("endorse-*.whl")
+    subprocess.run(
+        [*pip, "install", "--no-index", "--no-deps", "--target", str(target), str(wheel)],
+        check=True,
+        capture_output=True,
+    )
+    env = {**os.environ, "PYTHONPATH": str(target), "ENDORSE_INSTANCE_PATH": str(tmp_path)}
+    env["ENDORSE_SECRET_KEY"] = "a-production-secret-key-long-enough"
+    started = subprocess.run(
+        [sys.executable, "-c", "from endorse import create_app; create_app()"],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert started.returncode != 0
+    assert str(target / "endorse") in started.stderr  # the wheel's copy, not the checkout's
+    reason = started.stderr.strip().splitlines()[-1]
+    assert "endorse runs from its source checkout" in reason
+    assert "gunicorn wsgi:app" in reason
