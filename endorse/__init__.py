@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import config, database, error_pages, i18n, production, projections, security
+from . import caching, config, database, error_pages, i18n, production, projections, security
 from .errors import ConfigError
 from .extensions import csrf, db, limiter, login_manager, migrate
 
@@ -51,6 +51,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     error_pages.init_app(app)
     production.init_app(app)
+    caching.init_app(app)
     projections.init_app(app)
 
     from . import models  # noqa: F401  (register the tables with the metadata)
@@ -61,6 +62,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     from .public import bp as public_bp
 
     app.register_blueprint(public_bp)
+    csrf.exempt(public_bp)  # session-free: security.from_this_site checks its posts
     app.register_blueprint(moderation_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(open_data_bp)

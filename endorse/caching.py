@@ -1,39 +1,98 @@
-"""Cache-Control in one place: what browsers and shared caches (a proxy, a CDN) may keep.
+"""What browsers and shared caches (a proxy, a CDN) may keep, decided in one place.
 
-Public responses are the same for every visitor, so a cache may keep them ``max_age``
-seconds, keep serving a just-expired copy while it fetches a fresh one, and for a day while
-we are down: a crowd refreshing a page does not reach the database. Personal responses are
-never stored anywhere.
+Public pages are the same for every visitor: they carry no session (``PublicSessions``), no
+cookie and no ``Vary: Cookie``, so a cache may keep them a few seconds, serve them stale while
+it fetches a fresh copy, and for a day while we are down. A crowd on press day then costs the
+app one request per page every few seconds. Personal pages (links with a token, the console,
+anything that sets a cookie) are never stored anywhere.
 """
 
 from __future__ import annotations
 
-from flask import Response, request
+from flask import Flask, Request, Response, current_app, request
+from flask.sessions import NullSession, SecureCookieSession, SecureCookieSessionInterface
 
-STALE_IF_ERROR = 86400  # seconds a cache may serve a copy while we are down
+#: Blueprints whose pages are personal: they keep a session (sign-in, CSRF) and are never stored.
+PERSONAL_BLUEPRINTS = frozenset({"moderation"})
+CONSOLE = "/moderate"  # where they live
+#: Public pages that carry a token in their address: for one person only.
+PERSONAL_ENDPOINTS = frozenset(
+    {
+        "public.confirm",
+        "public.confirm_post",
+        "public.manage",
+        "public.manage_edit",
+        "public.manage_withdraw",
+        "public.manage_erase",
+    }
+)
 
 
-def shared(response: Response, max_age: int) -> Response:
-    """Mark ``response`` as the same for every visitor, fresh for ``max_age`` seconds."""
+def shared(response: Response, fresh: int | None = None, stale: int | None = None) -> Response:
+    """Mark ``response`` as the same for every visitor: fresh for ``fresh`` seconds (the page
+    setting by default), then served stale for ``stale`` more while a cache revalidates."""
+    cfg = current_app.config
+    fresh = cfg["PAGE_FRESH_SECONDS"] if fresh is None else fresh
+    stale = cfg["PAGE_STALE_SECONDS"] if stale is None else stale
     response.headers["Cache-Control"] = (
-        f"public, max-age={max_age}, stale-while-revalidate={max_age * 4}, "
-        f"stale-if-error={STALE_IF_ERROR}"
+        f"public, max-age={fresh}, s-maxage={fresh}, stale-while-revalidate={stale}, "
+        f"stale-if-error={cfg['STALE_IF_ERROR_SECONDS']}"
     )
     return response
 
 
-def shared_conditional(response: Response, max_age: int) -> Response:
-    """``shared``, with an ETag, answered with 304 when the client already has this copy."""
+def count(response: Response) -> Response:
+    """The live count: fresher than a page, since open pages poll it."""
+    cfg = current_app.config
+    return shared(response, cfg["COUNT_FRESH_SECONDS"], cfg["COUNT_STALE_SECONDS"])
+
+
+def conditional(response: Response) -> Response:
+    """Give ``response`` an ETag, and answer 304 when the client already has this copy."""
     if response.get_etag() == (None, None):
         response.add_etag()
-    shared(response, max_age)
-    if "If-None-Match" not in request.headers and "If-Modified-Since" not in request.headers:
-        return response  # nothing to compare: skip werkzeug's conditional machinery
-    response.make_conditional(request)  # in place; typed as returning werkzeug's Response
+    if "If-None-Match" in request.headers or "If-Modified-Since" in request.headers:
+        response.make_conditional(request)  # nothing to compare otherwise: skip the machinery
     return response
+
+
+def shared_conditional(response: Response, fresh: int | None = None) -> Response:
+    """``shared`` and ``conditional``."""
+    return conditional(shared(response, fresh))
 
 
 def personal(response: Response) -> Response:
     """Mark ``response`` as for this visitor only: no browser history, no shared cache."""
     response.headers["Cache-Control"] = "no-store, private"
     return response
+
+
+def _is_personal(req: Request) -> bool:
+    return req.blueprint in PERSONAL_BLUEPRINTS or req.endpoint in PERSONAL_ENDPOINTS
+
+
+class PublicSessions(SecureCookieSessionInterface):
+    """Sessions for the console only. A public request gets an empty session that cannot be
+    written: nothing it renders can depend on one, and no cookie or ``Vary: Cookie`` goes
+    out, so the page can be shared."""
+
+    def open_session(self, app: Flask, req: Request) -> SecureCookieSession | None:
+        # The session opens before the URL is matched: the console is known by its path.
+        if req.path == CONSOLE or req.path.startswith(CONSOLE + "/"):
+            return super().open_session(app, req)
+        return NullSession()
+
+
+def init_app(app: Flask) -> None:
+    app.session_interface = PublicSessions()
+
+    @app.after_request
+    def _cache_headers(response: Response) -> Response:
+        if response.headers.getlist("Set-Cookie") or _is_personal(request):
+            return personal(response)
+        if "Cache-Control" in response.headers or request.method not in ("GET", "HEAD"):
+            return response
+        if response.status_code in (200, 404, 410) and request.endpoint != "static":
+            # Every visitor gets the same page: a revalidating cache gets 304s.
+            return shared_conditional(response)
+        return response

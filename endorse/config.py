@@ -48,6 +48,14 @@ DEFAULTS: dict[str, Any] = {
     "PER_PAGE": 50,  # rows on a page: the supporters, the API, the console's lists
     "COUNT_POLL_SECONDS": 15,  # how often open pages ask for the live count
     "COUNT_CACHE_SECONDS": 1,  # how long a worker reuses the counts it read (0: never)
+    # Shared caches (a proxy, a CDN) and browsers keep a public page this long, then may serve
+    # it stale while they fetch a fresh copy: a change reaches every visitor within the sum.
+    "PAGE_FRESH_SECONDS": 10,
+    "PAGE_STALE_SECONDS": 20,
+    "COUNT_FRESH_SECONDS": 5,  # the live count: within 15 s
+    "COUNT_STALE_SECONDS": 10,
+    "STALE_IF_ERROR_SECONDS": 86400,  # while we are down, a cache may serve what it has
+    "FORM_TOKEN_MAX_AGE": 3 * 24 * 3600,  # a public form's signed token (for old browsers)
     "CONTACT_EMAIL": None,  # shown on "What can you do?"; defaults to ENDORSE_MAIL_FROM's address
     "DOSSIER_MAX_BYTES": 20 * 1024 * 1024,
     "LOGO_MAX_BYTES": 2 * 1024 * 1024,
@@ -76,6 +84,9 @@ _POSITIVE_INTS = (
     "DOSSIER_MAX_BYTES",
     "LOGO_MAX_BYTES",
     "COUNT_POLL_SECONDS",
+    "PAGE_FRESH_SECONDS",
+    "COUNT_FRESH_SECONDS",
+    "FORM_TOKEN_MAX_AGE",
 )
 SECRET_KEYS = ("SECRET_KEY", "SECRET_KEY_FALLBACKS")
 URL_KEYS = (
@@ -112,7 +123,13 @@ def _settle(app: Flask) -> None:
     cfg["SQLALCHEMY_ENGINE_OPTIONS"] = _engine_options(cfg["SQLALCHEMY_DATABASE_URI"], cfg)
 
     cfg["RATELIMIT_STORAGE_URI"] = cfg["RATELIMIT_STORAGE_URL"]
-    for key in ("TRUSTED_PROXIES", "COUNT_CACHE_SECONDS"):
+    for key in (
+        "TRUSTED_PROXIES",
+        "COUNT_CACHE_SECONDS",
+        "PAGE_STALE_SECONDS",
+        "COUNT_STALE_SECONDS",
+        "STALE_IF_ERROR_SECONDS",
+    ):
         cfg[key] = _non_negative_int(key, cfg[key])
     cfg.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     for key in _POSITIVE_INTS:

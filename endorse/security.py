@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from urllib.parse import unquote_to_bytes
+from urllib.parse import unquote_to_bytes, urlsplit
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 from flask_babel import lazy_gettext as _l
 
-from .error_pages import render_error
+from .error_pages import CSRF_MESSAGE, render_error
+from .tokens import form_token_is_valid
 
 NOT_UTF8 = _l(
     "Your browser sent characters we cannot read. Please check what you typed "
@@ -52,6 +53,27 @@ UPLOAD_LIMITS = {
 _FORM_ROOM = 64 * 1024  # the text fields around an upload
 
 
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def from_this_site() -> bool:
+    """Whether a public form post comes from our own pages, without a session to keep a token.
+
+    Browsers say where a request comes from: ``Sec-Fetch-Site`` (same-origin, or none for one
+    the person made themselves), or else ``Origin``, which must be our base URL's. A client
+    that sends neither must carry the signed token of a form of ours (the approach of Go's
+    ``http.CrossOriginProtection`` and OWASP's fetch-metadata defence).
+    """
+    fetched_from = request.headers.get("Sec-Fetch-Site")
+    if fetched_from is not None:
+        return fetched_from in ("same-origin", "none")
+    origin = request.headers.get("Origin")
+    if origin is not None:
+        base = urlsplit(current_app.config["BASE_URL"])
+        return origin == f"{base.scheme}://{base.netloc}"
+    return form_token_is_valid(request.form.get("csrf_token", ""))
+
+
 def init_app(app: Flask) -> None:
     @app.before_request
     def _upload_room() -> None:
@@ -63,6 +85,15 @@ def init_app(app: Flask) -> None:
     def _readable_body() -> Response | None:
         if request.method in ("POST", "PUT", "PATCH") and _undecodable_form():
             return render_error(400, str(NOT_UTF8))
+        return None
+
+    @app.before_request
+    def _same_site_public_posts() -> Response | None:
+        """The console keeps Flask-WTF's session token; the public forms, whose pages are
+        shared by caches, are checked here instead (their blueprint is exempt there)."""
+        public_post = request.method in UNSAFE_METHODS and request.blueprint == "public"
+        if public_post and not from_this_site():
+            return render_error(400, str(CSRF_MESSAGE))
         return None
 
     @app.after_request

@@ -42,11 +42,18 @@ def new_nonce() -> str:
     return secrets.token_urlsafe(12)
 
 
+FORM_SALT = "endorse.public-form"  # not a link: its own salt, beside the purposes
+
+
 def _serializer(purpose: Purpose) -> URLSafeTimedSerializer:
+    return _signer(f"endorse.{purpose.value}")
+
+
+def _signer(salt: str) -> URLSafeTimedSerializer:
     cfg = current_app.config
     # itsdangerous signs with the last key and accepts every key in the list.
     keys = [*reversed(cfg["SECRET_KEY_FALLBACKS"]), cfg["SECRET_KEY"]]
-    return URLSafeTimedSerializer(keys, salt=f"endorse.{purpose.value}")
+    return URLSafeTimedSerializer(keys, salt=salt)
 
 
 def make_token(purpose: Purpose, endorsement_id: int, nonce: str) -> str:
@@ -65,6 +72,20 @@ def read_token(purpose: Purpose, token: str, max_age: int) -> tuple[int, str]:
         case [int() as endorsement_id, str() as nonce]:
             return endorsement_id, nonce
     raise TokenInvalid()
+
+
+def make_form_token() -> str:
+    """The token a public form carries: signed and dated, the same for every visitor (the page
+    is shared), for clients that say neither where a post comes from nor its origin."""
+    return str(_signer(FORM_SALT).dumps("form"))
+
+
+def form_token_is_valid(token: str) -> bool:
+    try:
+        _signer(FORM_SALT).loads(token, max_age=current_app.config["FORM_TOKEN_MAX_AGE"])
+    except BadData:
+        return False
+    return True
 
 
 def nonce_matches(expected: str, given: str) -> bool:

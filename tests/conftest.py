@@ -180,14 +180,14 @@ def isolated_app(shared_app: Flask, request: pytest.FixtureRequest) -> Iterator[
         limiter.reset()  # the app's counters live in memory for the whole session otherwise
         engines = db.engines
         engine = engines[None]
+    for cache in CACHES:
+        shared_app.extensions[cache].clear()
     connection = engine.connect()
     outer = connection.begin()
     # Every session of the app, in any app context of this thread, works on this connection
     # and turns its commits into savepoints within the outer transaction.
     engines[None] = connection  # type: ignore[assignment]
     db.session.session_factory.kw["join_transaction_mode"] = "create_savepoint"
-    for cache in CACHES:
-        shared_app.extensions[cache].clear()
     settings = dict(shared_app.config)
     try:
         yield shared_app
@@ -201,7 +201,7 @@ def isolated_app(shared_app: Flask, request: pytest.FixtureRequest) -> Iterator[
 
 
 #: What the app keeps in memory between requests, forgotten between isolated tests.
-CACHES = ("endorse_counts", "endorse_count_json", "endorse_blank_pages")
+CACHES = ("endorse_counts", "endorse_count_json")
 
 
 @pytest.fixture

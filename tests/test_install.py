@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gettext
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -66,9 +67,16 @@ def test_production_refuses_to_start_without_a_compiled_catalog(
 def test_a_wheel_run_outside_its_checkout_refuses_to_start_in_one_line(tmp_path: Path) -> None:
     wheels, target, elsewhere = tmp_path / "wheels", tmp_path / "site", tmp_path / "empty"
     elsewhere.mkdir()
+    # Built from a copy: setuptools leaves a build/ folder beside what it builds.
+    source = tmp_path / "source"
+    shutil.copytree(
+        ROOT / "endorse", source / "endorse", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
     subprocess.run(
-        [*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", str(wheels), str(ROOT)],
+        [*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", str(wheels), str(source)],
         check=True,
         capture_output=True,
     )

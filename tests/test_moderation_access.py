@@ -141,10 +141,10 @@ def test_login_starts_a_fresh_session_and_logout_revokes_it(
     app: Flask, client: FlaskClient
 ) -> None:
     make_user(app, "mod@campaign.example")
-    with client.session_transaction() as session:
+    with client.session_transaction("/moderate/") as session:
         session["planted"] = "by an attacker"
     assert login(client, "mod@campaign.example").status_code == 302
-    with client.session_transaction() as session:
+    with client.session_transaction("/moderate/") as session:
         assert "planted" not in session
     assert client.get("/moderate/").status_code == 200
     stolen = client.get_cookie("session")
@@ -175,7 +175,7 @@ def test_session_cookie_flags(app_factory: Any) -> None:
 
 def test_an_idle_session_ends(app: Flask, moderator: FlaskClient) -> None:
     assert moderator.get("/moderate/queue").status_code == 200
-    with moderator.session_transaction() as session:
+    with moderator.session_transaction("/moderate/") as session:
         session["seen"] = time.time() - 31 * 60  # half an hour passes
     response = moderator.get("/moderate/queue")
     assert response.status_code == 302

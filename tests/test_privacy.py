@@ -110,7 +110,10 @@ def test_editing_sends_a_published_entry_back_to_moderation(
     assert entry.name == "New Name"
     assert entry.state == State.VERIFIED
     assert client.get("/api/v1/count").get_json()["organisations"] == 0
-    assert "Un modérateur vérifiera la modification" in client.get(link).get_data(as_text=True)
+    # The outcome travels in the address it is sent back to: no session is kept.
+    outcome = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Un modérateur vérifiera la modification" in outcome
+    assert "Un modérateur vérifiera la modification" not in client.get(link).get_data(as_text=True)
 
 
 def test_bad_edits_are_refused_and_change_nothing(

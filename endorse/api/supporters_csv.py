@@ -30,7 +30,6 @@ CSV_COLUMNS = (
 )
 CSV_CHUNK = 16 * 1024  # characters gathered before a piece of the CSV is sent
 CSV_BATCH = 500  # rows fetched from the database at a time
-CSV_MAX_AGE = 60  # seconds: new supporters show up quickly
 
 
 @bp.get("/supporters.csv")
@@ -39,7 +38,7 @@ def supporters_csv() -> ResponseReturnValue:
     response = Response(stream_with_context(_csv_lines()), mimetype="text/csv")
     response.headers["Content-Disposition"] = 'attachment; filename="supporters.csv"'
     response.headers["Access-Control-Allow-Origin"] = "*"
-    return caching.shared(response, CSV_MAX_AGE)
+    return caching.shared(response)
 
 
 def _csv_lines() -> Iterator[str]:

@@ -15,8 +15,6 @@ from ..error_pages import render_error
 from ..public.forms import SupporterSearchForm
 from . import bp, openapi
 
-COUNT_MAX_AGE = 15  # seconds a browser or proxy may reuse the count
-SUPPORTERS_MAX_AGE = 60  # seconds a browser or proxy may reuse a page of supporters
 OPENAPI_MAX_AGE = 3600  # the description only changes with a deployment
 API_ROOT = "/api/"
 COUNT_JSON = "endorse_count_json"  # the count's body and ETag, kept per snapshot
@@ -58,14 +56,14 @@ def count() -> ResponseReturnValue:
         cache.update(snapshot=snapshot, body=body, etag=etag)
     response = Response(cache["body"], mimetype="application/json")
     response.set_etag(cache["etag"])
-    return caching.shared_conditional(response, COUNT_MAX_AGE)
+    return caching.conditional(caching.count(response))
 
 
 @bp.get("/audit/head")
 def audit_head() -> ResponseReturnValue:
     """How many audit records exist and the newest hash: anyone may note it and compare later."""
     head = audit.head()
-    return caching.shared(jsonify(records=head.records, hash=head.hash), COUNT_MAX_AGE)
+    return caching.count(jsonify(records=head.records, hash=head.hash))
 
 
 @bp.get("/supporters")
@@ -102,7 +100,7 @@ def supporters() -> ResponseReturnValue:
             else None
         ),
     )
-    return caching.shared_conditional(response, SUPPORTERS_MAX_AGE)
+    return caching.shared_conditional(response)
 
 
 @bp.get("/openapi.json")

@@ -126,7 +126,7 @@ class BulkForm(FlaskForm):
     reject = SubmitField(_l("Reject selected"))
 
 
-class EditForm(PublicFieldsForm):
+class EditForm(PublicFieldsForm, FlaskForm):
     """The public fields as a moderator corrects them, with the reason for the record."""
 
     reason = StringField(

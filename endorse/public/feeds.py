@@ -24,7 +24,6 @@ from ..urls import external_url
 from . import bp
 
 FEED_SIZE = 50
-FEED_MAX_AGE = 60  # seconds: new supporters show up quickly
 DISCOVERY_MAX_AGE = 3600  # robots.txt and the sitemap change rarely (a deployment, a dossier)
 PRIVATE_PREFIX = "/moderate/"  # the console: nothing for search engines there
 NOT_PAGES = frozenset({"public.feed"})  # public rules that are files, not pages
@@ -41,7 +40,7 @@ def robots() -> ResponseReturnValue:
     text = (
         f"User-agent: *\nDisallow: {PRIVATE_PREFIX}\n\nSitemap: {external_url('public.sitemap')}\n"
     )
-    return caching.shared(Response(text, mimetype="text/plain"), DISCOVERY_MAX_AGE)
+    return caching.shared_conditional(Response(text, mimetype="text/plain"), DISCOVERY_MAX_AGE)
 
 
 @bp.get("/sitemap.xml")
@@ -57,7 +56,7 @@ def sitemap() -> ResponseReturnValue:
             ET.SubElement(url, "loc").text = versions[lang]
             for other, href in versions.items():
                 ET.SubElement(url, "xhtml:link", rel="alternate", hreflang=other, href=href)
-    return caching.shared(_xml(urlset, "application/xml"), DISCOVERY_MAX_AGE)
+    return caching.shared_conditional(_xml(urlset, "application/xml"), DISCOVERY_MAX_AGE)
 
 
 def _public_pages() -> list[tuple[str, dict[str, str]]]:
@@ -123,7 +122,7 @@ def feed() -> ResponseReturnValue:
         ET.SubElement(item, "summary").text = f"{entry.category.label} · {entry.city}"
         if entry.statement:
             ET.SubElement(item, "content", type="text").text = entry.statement
-    return caching.shared_conditional(_xml(root, "application/atom+xml"), FEED_MAX_AGE)
+    return caching.shared_conditional(_xml(root, "application/atom+xml"))
 
 
 def _link_to(entry: publication.PublicEntry, lang: str) -> str:

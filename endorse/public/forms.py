@@ -15,6 +15,7 @@ from wtforms import (
     EmailField,
     Field,
     Form,
+    HiddenField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -35,6 +36,7 @@ from ..models import endorsement as limits
 from ..operations import EDITABLE, PublicFields, Submission
 from ..publication import MAX_ID, MAX_PER_PAGE, SupporterQuery
 from ..text import LETTERS, OTHER_LETTER
+from ..tokens import make_form_token
 from .fields import (
     ChoiceField,
     SelectChoice,
@@ -75,9 +77,20 @@ class EmailMixin:
         return required_text(self.contact_email)
 
 
-class PublicFieldsForm(FlaskForm):
-    """What the public sees of an organisation (``operations.PublicFields``), as a form: the base
-    of the sign form, the signer's manage form and the console's edit form."""
+class PublicForm(FlaskForm):
+    """A form of the public site. It keeps no session, so its page can be cached and shared:
+    ``security.from_this_site`` refuses posts from other sites, by what browsers say of where
+    a post comes from or, for clients that say nothing, by this signed, dated token."""
+
+    class Meta:
+        csrf = False  # Flask-WTF's token lives in the session
+
+    csrf_token = HiddenField(default=make_form_token)
+
+
+class PublicFieldsForm:
+    """What the public sees of an organisation (``operations.PublicFields``), as form fields
+    mixed into the sign form, the signer's manage form and the console's edit form."""
 
     PUBLIC_FIELDS = EDITABLE  # in the order they are shown
 
@@ -137,7 +150,7 @@ class PublicFieldsForm(FlaskForm):
         )
 
 
-class SignForm(EmailMixin, PublicFieldsForm):
+class SignForm(EmailMixin, PublicFieldsForm, PublicForm):
     contact_name = StringField(
         _l("Your name"),
         filters=[clean_line],
@@ -210,15 +223,15 @@ class SignForm(EmailMixin, PublicFieldsForm):
         )
 
 
-class ResendForm(EmailMixin, FlaskForm):
+class ResendForm(EmailMixin, PublicForm):
     submit = SubmitField(_l("Send me a new link"))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(PublicForm):
     submit = SubmitField(_l("Confirm our endorsement"))
 
 
-class ManageForm(PublicFieldsForm):
+class ManageForm(PublicFieldsForm, PublicForm):
     """The public fields, as the signer may correct them."""
 
     submit = SubmitField(_l("Save the changes"))

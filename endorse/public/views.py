@@ -7,7 +7,6 @@ from typing import Any
 from flask import (
     abort,
     current_app,
-    flash,
     g,
     make_response,
     redirect,
@@ -19,7 +18,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from markupsafe import escape
 
-from .. import operations, projections, publication
+from .. import caching, operations, projections, publication
 from ..config import LANGUAGES
 from ..content import pages
 from ..content.dossier import dossier_in, has_dossier
@@ -31,10 +30,18 @@ from ..security import EMBED_POLICY
 from ..text import LETTERS, OTHER_LETTER
 from ..tokens import TokenError, TokenExpired, TokenInvalid, TokenUsed
 from . import bp
-from .blank_pages import blank_page, init_cache
 from .forms import ConfirmForm, ManageForm, ResendForm, SignForm, SupporterSearchForm
 
-bp.record(init_cache)
+#: What the manage page says after a change, by the ``done`` its address carries.
+OUTCOMES = {
+    "saved": ("success", _l("Saved. A moderator will review the change before it is published.")),
+    "unchanged": ("info", _l("Nothing changed.")),
+    "closed": ("error", _l("A withdrawn endorsement cannot be changed.")),
+    "withdrawn": (
+        "success",
+        _l("Your endorsement is withdrawn: it is no longer listed or counted."),
+    ),
+}
 
 BAD_LINK_MESSAGES = {
     TokenInvalid: (
@@ -58,7 +65,9 @@ BAD_LINK_MESSAGES = {
 @bp.get("/")
 def root() -> ResponseReturnValue:
     response = redirect(url_for("public.home", lang=preferred_language()))
+    # Chosen by the visitor's own Accept-Language: no shared cache keeps it.
     response.headers["Vary"] = "Accept-Language"
+    response.headers["Cache-Control"] = "private, max-age=0"
     return response
 
 
@@ -129,9 +138,7 @@ def dossier() -> ResponseReturnValue:
     response.headers["Content-Type"] = document.content_type
     response.headers["Content-Disposition"] = f'attachment; filename="{document.filename}"'
     response.set_etag(document.sha256)
-    response.cache_control.public = True
-    response.cache_control.max_age = 3600
-    return response.make_conditional(request)
+    return caching.shared_conditional(response)
 
 
 @bp.get("/logos/<int:endorsement_id>.webp")
@@ -142,9 +149,8 @@ def logo(endorsement_id: int) -> ResponseReturnValue:
     response = make_response(found.content)
     response.headers["Content-Type"] = found.content_type
     response.set_etag(found.sha256)
-    response.cache_control.public = True
-    response.cache_control.max_age = 86400
-    return response.make_conditional(request)
+    # As briefly as a page: a withdrawn organisation's logo leaves every cache with it.
+    return caching.shared_conditional(response)
 
 
 @bp.get("/embed/count")
@@ -154,9 +160,7 @@ def embed_count() -> ResponseReturnValue:
     count = projections.read_counts()
     response = make_response(render_template("public/embed_count.html", count=count))
     response.headers["Content-Security-Policy"] = EMBED_POLICY
-    response.cache_control.public = True
-    response.cache_control.max_age = 60
-    return response
+    return caching.conditional(caching.count(response))
 
 
 def _limit(setting: str) -> Any:
@@ -175,8 +179,6 @@ def sign() -> ResponseReturnValue:
         if not form.is_bot():
             operations.sign(form.submission(g.lang))
         return redirect(url_for("public.signed"), code=303)
-    if (page := blank_page("public/sign.html", form)) is not None:
-        return page
     status = 400 if request.method == "POST" else 200
     return render_template("public/sign.html", form=form), status
 
@@ -252,9 +254,20 @@ def _manage_page(
     if form is None:
         form = ManageForm(formdata=None, obj=entry)
         form.category.data, form.region.data = entry.category.value, entry.region.value
+    outcome = OUTCOMES.get(request.args.get("done", ""))
     return render_template(
-        "public/manage.html", entry=entry, token=token, form=form, action=ConfirmForm()
+        "public/manage.html",
+        entry=entry,
+        token=token,
+        form=form,
+        action=ConfirmForm(),
+        notices=[outcome] if outcome else [],
     ), status
+
+
+def _manage_outcome(token: str, done: str) -> ResponseReturnValue:
+    """Back to the manage page, saying how it went: in the address, since no session is kept."""
+    return redirect(url_for("public.manage", token=token, done=done), code=303)
 
 
 def _bad_manage_link(error: TokenError) -> ResponseReturnValue:
@@ -285,15 +298,8 @@ def manage_edit(token: str) -> ResponseReturnValue:
     except TokenError as error:
         return _bad_manage_link(error)
     except NotEditable:
-        flash(_l("A withdrawn endorsement cannot be changed."), "error")
-        return redirect(url_for("public.manage", token=token), code=303)
-    flash(
-        _l("Saved. A moderator will review the change before it is published.")
-        if changes
-        else _l("Nothing changed."),
-        "success" if changes else "info",
-    )
-    return redirect(url_for("public.manage", token=token), code=303)
+        return _manage_outcome(token, "closed")
+    return _manage_outcome(token, "saved" if changes else "unchanged")
 
 
 @bp.post("/<lang:lang>/manage/<token>/withdraw")
@@ -304,8 +310,7 @@ def manage_withdraw(token: str) -> ResponseReturnValue:
         operations.withdraw_by_signer(token)
     except TokenError as error:
         return _bad_manage_link(error)
-    flash(_l("Your endorsement is withdrawn: it is no longer listed or counted."), "success")
-    return redirect(url_for("public.manage", token=token), code=303)
+    return _manage_outcome(token, "withdrawn")
 
 
 @bp.post("/<lang:lang>/manage/<token>/erase")
