@@ -13,6 +13,7 @@ import flask_migrate
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import settings
 from sqlalchemy import Engine, MetaData, text
 
 from endorse import create_app, projections
@@ -22,6 +23,12 @@ from endorse.extensions import db, limiter
 from .helpers import LiveServer, Mailbox, SmtpServer
 
 PG_URL = os.environ.get("ENDORSE_TEST_DATABASE_URL")
+
+# Under CI every property test and fuzzer replays the same examples, so a failure there can be
+# replayed here; elsewhere they explore. Modules may refine their own settings on top.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+if os.environ.get("CI") == "true":
+    settings.load_profile("ci")
 BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
 
 
