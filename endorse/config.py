@@ -64,6 +64,10 @@ DEFAULTS: dict[str, Any] = {
     "BABEL_DEFAULT_LOCALE": "en",
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": None,  # None: Secure when ENDORSE_BASE_URL is https
+    # Host names requests may carry besides ENDORSE_BASE_URL's (comma-separated; ".example.org"
+    # for any subdomain); any other Host is refused, so no redirect can point elsewhere.
+    "TRUSTED_HOSTS": [],
     "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session cookie
 }
 
@@ -115,8 +119,6 @@ def _settle(app: Flask) -> None:
     production = not (app.debug or app.testing)
     cfg["SECRET_KEY"] = _secret_key(app, production)
     cfg["SECRET_KEY_FALLBACKS"] = _as_list(cfg["SECRET_KEY_FALLBACKS"])
-    if production:
-        cfg["SESSION_COOKIE_SECURE"] = True
 
     url = cfg["DATABASE_URL"] or f"sqlite:///{Path(app.instance_path) / 'endorse.sqlite'}"
     cfg["SQLALCHEMY_DATABASE_URI"] = _driver_url(url)
@@ -139,6 +141,18 @@ def _settle(app: Flask) -> None:
     if base.scheme not in ("http", "https") or not base.netloc:
         raise ConfigError(f"ENDORSE_BASE_URL must be an http(s) URL, not {cfg['BASE_URL']!r}")
     cfg["BASE_URL"] = str(cfg["BASE_URL"]).rstrip("/")
+    if cfg["SESSION_COOKIE_SECURE"] is None:
+        # Over https the console's cookie never travels in clear; over plain http (a LAN,
+        # development) a Secure cookie would never come back and no one could sign in.
+        cfg["SESSION_COOKIE_SECURE"] = base.scheme == "https"
+    cfg["ALLOWED_HOSTS"] = [
+        base.hostname or "",
+        *_as_list(cfg["TRUSTED_HOSTS"]),
+        *(["localhost", "127.0.0.1"] if not production else []),
+    ]
+    # Flask would check its TRUSTED_HOSTS on every Host it reads, a load balancer's probe of
+    # /healthz by address too: production.TrustedHosts checks ALLOWED_HOSTS instead.
+    cfg["TRUSTED_HOSTS"] = None
 
     if not str(cfg["PASSWORD_HASH_METHOD"]).startswith(("scrypt:", "pbkdf2:")):
         raise ConfigError("ENDORSE_PASSWORD_HASH_METHOD must be scrypt:N:r:p or pbkdf2:sha256:N")

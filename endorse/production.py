@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from flask import Flask, Response, jsonify
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.sansio.utils import host_is_trusted
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 from .error_pages import render_error
 from .extensions import db
@@ -15,7 +21,29 @@ from .extensions import db
 log = logging.getLogger(__name__)
 
 
+class TrustedHosts:
+    """Refuse a request whose Host is not ours, before anything can build a URL from it (a
+    redirect to ``evil.example``); ``/healthz`` answers whatever the Host, as load balancers
+    probe it by address."""
+
+    def __init__(self, app: WSGIApplication, trusted: list[str]) -> None:
+        self.app = app
+        self.trusted = trusted
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
+        if environ.get("PATH_INFO") != HEALTHZ and not host_is_trusted(host, self.trusted):
+            response = Response("Unknown host\n", status=400, mimetype="text/plain")
+            return response(environ, start_response)
+        return self.app(environ, start_response)
+
+
+HEALTHZ = "/healthz"
+
+
 def init_app(app: Flask) -> None:
+    # Outermost but for ProxyFix, which must give it the proxy's Host first.
+    app.wsgi_app = TrustedHosts(app.wsgi_app, app.config["ALLOWED_HOSTS"])  # type: ignore[method-assign]
     proxies = app.config["TRUSTED_PROXIES"]
     if proxies:
         # Only as many X-Forwarded-* hops as we have proxies: a client cannot forge its address.
@@ -36,7 +64,7 @@ def init_app(app: Flask) -> None:
         response.headers["Retry-After"] = "30"
         return response
 
-    @app.get("/healthz")
+    @app.get(HEALTHZ)
     def healthz() -> Response:
         """For load balancers: 200 when this server can reach its database, 503 otherwise."""
         try:

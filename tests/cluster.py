@@ -66,6 +66,7 @@ def app_env(database_url: str, instance: Path, **settings: object) -> dict[str, 
             "ENDORSE_INSTANCE_PATH": str(instance),
             # Mails carry links to this address; tests send them to whichever server they choose.
             "ENDORSE_BASE_URL": "http://endorse.test",
+            "ENDORSE_TRUSTED_HOSTS": "127.0.0.1",  # the tests reach the servers by address
             "ENDORSE_MAIL_FROM": "Campaign <campaign@endorse.test>",
             "PYTHONUNBUFFERED": "1",
         }

@@ -87,3 +87,20 @@ def test_the_default_database_is_sqlite_in_the_instance_folder(tmp_path: Path) -
 def test_bad_settings_are_named(tmp_path: Path, overrides: dict[str, object], message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path), **overrides})
+
+
+@pytest.mark.system  # a production command line
+def test_the_commands_list_themselves_without_a_secret_key(tmp_path: Path) -> None:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("ENDORSE_", "FLASK_"))}
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "endorse", "--help"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**clean, "ENDORSE_INSTANCE_PATH": str(tmp_path)},
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "approve" in result.stdout
+    assert "mail-worker" in result.stdout

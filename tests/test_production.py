@@ -10,6 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from endorse import create_app
 from endorse.extensions import db
 from endorse.models import Endorsement, OutboxMessage
 
@@ -207,7 +208,58 @@ def test_production_cookies_are_secure(tmp_path: Any, monkeypatch: pytest.Monkey
     from endorse import create_app
 
     monkeypatch.setenv("ENDORSE_SECRET_KEY", "p" * 40)
+    monkeypatch.setenv("ENDORSE_BASE_URL", "https://endorse.example.org")
     app: Flask = create_app({"INSTANCE_PATH": str(tmp_path)})
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def _production(tmp_path: Any, **settings: Any) -> Flask:
+    """An app as it runs in production (not testing, not debug)."""
+    return create_app(
+        {
+            "INSTANCE_PATH": str(tmp_path),
+            "SECRET_KEY": "a-production-secret-key-long-enough",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'hosts.sqlite'}",
+            **settings,
+        }
+    )
+
+
+def test_no_redirect_follows_a_forged_host(tmp_path: Any) -> None:
+    client = _production(tmp_path, BASE_URL="https://endorse.example.org").test_client()
+    forged = client.get("/en", headers={"Host": "evil.example"})
+    assert forged.status_code == 400
+    assert "evil.example" not in forged.headers.get("Location", "")
+    ours = client.get("/en", headers={"Host": "endorse.example.org"})
+    assert ours.status_code == 308
+    assert urlsplit(ours.headers["Location"]).netloc in ("", "endorse.example.org")
+
+
+def test_more_hosts_can_be_trusted_and_a_probe_by_address_still_works(tmp_path: Any) -> None:
+    client = _production(
+        tmp_path, BASE_URL="https://endorse.example.org", TRUSTED_HOSTS="www.endorse.example.org"
+    ).test_client()
+    assert client.get("/robots.txt", headers={"Host": "www.endorse.example.org"}).status_code == 200
+    assert client.get("/robots.txt", headers={"Host": "10.0.0.7"}).status_code == 400
+    probe = client.get("/healthz", headers={"Host": "10.0.0.7:8000"})
+    assert probe.status_code in (200, 503)  # answered, whatever the database says
+
+
+@pytest.mark.parametrize(
+    ("base_url", "override", "secure"),
+    [
+        ("https://endorse.example.org", None, True),
+        ("http://endorse.lan", None, False),  # plain http on a LAN must still let people sign in
+        ("http://endorse.lan", True, True),
+        ("https://endorse.example.org", False, False),
+    ],
+)
+def test_the_session_cookie_is_secure_when_the_site_is_https(
+    tmp_path: Any, base_url: str, override: bool | None, secure: bool
+) -> None:
+    settings: dict[str, Any] = {"BASE_URL": base_url}
+    if override is not None:
+        settings["SESSION_COOKIE_SECURE"] = override
+    assert _production(tmp_path, **settings).config["SESSION_COOKIE_SECURE"] is secure
