@@ -116,8 +116,7 @@ def _sign_up(conn: http.client.HTTPConnection, tag: str) -> bool:
     conn.request("GET", "/en/sign")
     page = conn.getresponse()
     body = page.read().decode()
-    cookie = (page.getheader("Set-Cookie") or "").split(";")[0]
-    token = CSRF.search(body)
+    token = CSRF.search(body)  # the form's signed token: the public forms keep no session
     if page.status != 200 or token is None:
         return False
     form = urlencode(
@@ -136,7 +135,7 @@ def _sign_up(conn: http.client.HTTPConnection, tag: str) -> bool:
         "POST",
         "/en/sign",
         body=form,
-        headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie},
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
     )
     answer = conn.getresponse()
     answer.read()

@@ -177,14 +177,13 @@ def test_robots_keep_crawlers_out_of_the_console_only(client: FlaskClient) -> No
 
 
 def test_robots_take_the_base_url_from_the_config(app_factory: Any) -> None:
-    app = app_factory(BASE_URL="https://example.org/campaign")
-    text = (
-        app.test_client()
-        .get("/robots.txt", headers={"Host": "attacker.example"})
-        .get_data(as_text=True)
-    )
+    # Even a host the operator trusts as an alias never makes it into a link.
+    app = app_factory(BASE_URL="https://example.org/campaign", TRUSTED_HOSTS="alias.example")
+    client = app.test_client()
+    text = client.get("/robots.txt", headers={"Host": "alias.example"}).get_data(as_text=True)
     assert "Sitemap: https://example.org/campaign/sitemap.xml" in text
-    assert "attacker" not in text
+    assert "alias" not in text
+    assert client.get("/robots.txt", headers={"Host": "attacker.example"}).status_code == 400
 
 
 # --- sitemap.xml -----------------------------------------------------------------------
