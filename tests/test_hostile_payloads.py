@@ -1,5 +1,6 @@
 """Hostile payloads, by hand: script in every field shown inert on every page, feed, export
-and console page; links of one purpose, key or entry replayed as another; SQL in search boxes."""
+and console page; links of one purpose, key or entry replayed as another; SQL in search boxes;
+hostile addresses (where a sign-in leads)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from endorse.models import Endorsement, PublicTally, State, User
 from endorse.tokens import Purpose, make_token
 
 from .helpers import (
+    PASSWORD,
     VALID_SIGNATURE,
     Mailbox,
     csrf_token,
@@ -509,3 +511,40 @@ def test_sql_in_a_search_box_is_only_text(
     assert_inert_html(console.get_data(as_text=True), "console search")
     assert_inert_csv(moderator.get(f"/moderate/endorsements.csv?q={q}"), "console CSV")
     assert _state(app) == before
+
+
+# (d) Hostile addresses: where a sign-in leads.
+
+#: ``next=`` targets that must never become the Location of a redirect, as sent in a URL.
+HOSTILE_NEXT = {
+    "crlf": "%2Fmoderate%0D%0AX",
+    "header-injection": "%2Fmoderate%2F%0D%0ASet-Cookie%3A%20session%3Dstolen",
+    "lf": "%2Fmoderate%0AX",
+    "cr": "%2Fmoderate%0DX",
+    "tab": "%2Fmoderate%09X",
+    "nul": "%2Fmoderate%00X",
+    "delete": "%2Fmoderate%7FX",
+    "other-site": "https%3A%2F%2Fevil.example%2Fmoderate",
+    "protocol-relative": "%2F%2Fevil.example%2Fmoderate",
+    "backslash": "%2F%5Cevil.example",
+    "javascript": "javascript%3Aalert(1)",
+    "outside-the-console": "%2Fen%2Fsign",
+}
+
+
+@pytest.mark.parametrize("target", HOSTILE_NEXT.values(), ids=HOSTILE_NEXT.keys())
+def test_a_hostile_next_is_dropped_and_the_sign_in_still_works(app: Flask, target: str) -> None:
+    make_user(app, "mod@campaign.example")
+    client = app.test_client()
+    page = f"/moderate/login?next={target}"
+    response = client.post(
+        page,
+        data={
+            "csrf_token": csrf_token(client, page),
+            "email": "mod@campaign.example",
+            "password": PASSWORD,
+        },
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/moderate/"
+    assert client.get("/moderate/").status_code == 200

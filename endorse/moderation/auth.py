@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import unicodedata
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
@@ -68,8 +69,12 @@ def _guard() -> ResponseReturnValue | None:
 
 
 def _safe_next(target: str | None) -> str | None:
-    """Only a path on this site: never an open redirect."""
-    if not target:
+    """Only a path on this site: never an open redirect, never a broken header.
+
+    A control character (CR, LF, tab, NUL...) has no place in a path we made: a CR or LF would
+    end the Location header (the server refuses such a redirect, and the sign-in with it).
+    """
+    if not target or any(unicodedata.category(char) == "Cc" for char in target):
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
