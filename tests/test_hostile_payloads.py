@@ -548,3 +548,56 @@ def test_a_hostile_next_is_dropped_and_the_sign_in_still_works(app: Flask, targe
     assert response.status_code == 302
     assert response.headers["Location"] == "/moderate/"
     assert client.get("/moderate/").status_code == 200
+
+
+# Ids past what the database holds: PostgreSQL's integer ends at 2**31 - 1, SQLite's at 2**63 - 1.
+
+OUT_OF_RANGE = [str(2**31), str(2**63), str(2**64), "0", "9" * 30]
+ID_PATHS = [
+    ("GET", "/logos/{}.webp"),
+    ("GET", "/moderate/endorsements/{}"),
+    ("GET", "/moderate/endorsements/{}/edit"),
+    ("POST", "/moderate/endorsements/{}/edit"),
+    ("POST", "/moderate/endorsements/{}/approve"),
+    ("POST", "/moderate/endorsements/{}/reject"),
+    ("POST", "/moderate/endorsements/{}/hide"),
+    ("POST", "/moderate/users/{}/role"),
+    ("POST", "/moderate/users/{}/deactivate"),
+    ("POST", "/moderate/users/{}/activate"),
+]
+
+
+@pytest.mark.parametrize("number", OUT_OF_RANGE)
+def test_an_id_out_of_range_is_not_found(app: Flask, admin: FlaskClient, number: str) -> None:
+    make_endorsement(app, State.APPROVED)
+    token = csrf_token(admin, "/moderate/users")
+    for method, path in ID_PATHS:
+        url = path.format(number)
+        if method == "GET":
+            response = admin.get(url)
+        else:
+            response = admin.post(url, data={"csrf_token": token, "role": "admin"})
+        assert response.status_code == 404, (url, response.status_code)
+
+
+@pytest.mark.parametrize("number", OUT_OF_RANGE)
+def test_an_id_or_page_out_of_range_in_a_query_is_refused_or_ignored(
+    app: Flask, moderator: FlaskClient, number: str
+) -> None:
+    entry_id = make_endorsement(app, State.VERIFIED)
+    audit_page = moderator.get(f"/moderate/audit?endorsement={number}")
+    assert audit_page.status_code == 200
+    assert 'id="endorsement-error"' in audit_page.get_data(as_text=True)
+    for listing in ("/moderate/audit", "/moderate/endorsements"):
+        assert moderator.get(f"{listing}?page={number}").status_code == 200, listing
+    bulk = moderator.post(
+        "/moderate/queue",
+        data={
+            "csrf_token": csrf_token(moderator, "/moderate/queue"),
+            "ids": [str(entry_id), number],
+            "approve": "y",
+        },
+    )
+    assert bulk.status_code == 302
+    with app.app_context():
+        assert db.session.get(Endorsement, entry_id).state == State.VERIFIED  # type: ignore[union-attr]

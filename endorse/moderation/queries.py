@@ -15,6 +15,7 @@ from sqlalchemy import Select, SQLColumnExpression, func, or_, select
 
 from ..extensions import db
 from ..models import PUBLIC_STATES, AuditEvent, Category, Endorsement, Region, State, User
+from ..models.types import MAX_ID
 from ..text import fold
 
 # Addresses anyone can open: a match between them says nothing about an organisation.
@@ -189,7 +190,8 @@ def search(filters: Filters, page: int = 1) -> Pagination:
 def _page_of(query: Select, page: int) -> Pagination:
     """A page of ``query``, ``PER_PAGE`` rows long; a page past the end shows the last one."""
     per_page = current_app.config["PER_PAGE"]
-    found = db.paginate(query, page=max(page, 1), per_page=per_page, error_out=False)
+    page = min(max(page, 1), MAX_ID)  # an offset the database can hold; past the end anyway
+    found = db.paginate(query, page=page, per_page=per_page, error_out=False)
     if found.page > 1 and found.page > (found.pages or 1):
         found = db.paginate(query, page=found.pages, per_page=per_page, error_out=False)
     return found

@@ -151,7 +151,7 @@ def export_csv() -> ResponseReturnValue:
     return caching.personal(response)
 
 
-@bp.get("/endorsements/<int:endorsement_id>")
+@bp.get("/endorsements/<id:endorsement_id>")
 def entry(endorsement_id: int) -> ResponseReturnValue:
     item = _entry_or_404(endorsement_id)
     return render_template(
@@ -164,7 +164,7 @@ def entry(endorsement_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.post("/endorsements/<int:endorsement_id>/approve")
+@bp.post("/endorsements/<id:endorsement_id>/approve")
 def approve(endorsement_id: int) -> ResponseReturnValue:
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -175,7 +175,7 @@ def approve(endorsement_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.post("/endorsements/<int:endorsement_id>/reject")
+@bp.post("/endorsements/<id:endorsement_id>/reject")
 def reject(endorsement_id: int) -> ResponseReturnValue:
     form = RejectForm()
     if not form.validate_on_submit():
@@ -212,7 +212,7 @@ def _simple(name: str, operation: Callable[..., bool], done: Callable[[], str]) 
             done(),
         )
 
-    bp.add_url_rule(f"/endorsements/<int:endorsement_id>/{name}", name, view, methods=["POST"])
+    bp.add_url_rule(f"/endorsements/<id:endorsement_id>/{name}", name, view, methods=["POST"])
 
 
 _simple("hide", operations.hide, lambda: _("Hidden from the public list."))
@@ -220,7 +220,7 @@ _simple("unhide", operations.unhide, lambda: _("Published again."))
 _simple("withdraw", operations.withdraw, lambda: _("Marked as withdrawn."))
 
 
-@bp.route("/endorsements/<int:endorsement_id>/edit", methods=["GET", "POST"])
+@bp.route("/endorsements/<id:endorsement_id>/edit", methods=["GET", "POST"])
 def edit(endorsement_id: int) -> ResponseReturnValue:
     item = _entry_or_404(endorsement_id)
     form = EditForm(obj=item) if request.method == "GET" else EditForm()
@@ -309,7 +309,7 @@ def _user_change(user_id: int, change: Callable[[], Any], done: str) -> Response
     return redirect(url_for("moderation.users"))
 
 
-@bp.post("/users/<int:user_id>/role")
+@bp.post("/users/<id:user_id>/role")
 @admin_required
 def change_role(user_id: int) -> ResponseReturnValue:
     form = RoleForm()
@@ -322,7 +322,7 @@ def change_role(user_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.post("/users/<int:user_id>/deactivate")
+@bp.post("/users/<id:user_id>/deactivate")
 @admin_required
 def deactivate(user_id: int) -> ResponseReturnValue:
     if not ActionForm().validate_on_submit():
@@ -334,7 +334,7 @@ def deactivate(user_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.post("/users/<int:user_id>/activate")
+@bp.post("/users/<id:user_id>/activate")
 @admin_required
 def activate(user_id: int) -> ResponseReturnValue:
     if not ActionForm().validate_on_submit():

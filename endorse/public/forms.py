@@ -32,8 +32,9 @@ from wtforms.validators import (
 from .. import logos
 from ..models import Area, Category, Region
 from ..models import endorsement as limits
+from ..models.types import MAX_ID
 from ..operations import EDITABLE, PublicFields, Submission
-from ..publication import MAX_ID, MAX_PER_PAGE, SupporterQuery
+from ..publication import MAX_PER_PAGE, SupporterQuery
 from ..text import LETTERS, OTHER_LETTER
 from .fields import (
     ChoiceField,

@@ -134,7 +134,7 @@ def dossier() -> ResponseReturnValue:
     return response.make_conditional(request)
 
 
-@bp.get("/logos/<int:endorsement_id>.webp")
+@bp.get("/logos/<id:endorsement_id>.webp")
 def logo(endorsement_id: int) -> ResponseReturnValue:
     found = publication.public_logo(endorsement_id)
     if found is None:
