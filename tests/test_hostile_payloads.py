@@ -1,6 +1,6 @@
 """Hostile payloads, by hand: script in every field shown inert on every page, feed, export
 and console page; links of one purpose, key or entry replayed as another; SQL in search boxes;
-hostile addresses (where a sign-in leads)."""
+hostile addresses (where a sign-in leads, ids no row can have); logos of huge dimensions."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from markupsafe import escape
+from PIL import Image
 from sqlalchemy import select
 
 from endorse.config import LANGUAGES
@@ -513,7 +514,7 @@ def test_sql_in_a_search_box_is_only_text(
     assert _state(app) == before
 
 
-# (d) Hostile addresses: where a sign-in leads.
+# (d) Hostile addresses: where a sign-in leads, and ids no row can have.
 
 #: ``next=`` targets that must never become the Location of a redirect, as sent in a URL.
 HOSTILE_NEXT = {
@@ -601,3 +602,31 @@ def test_an_id_or_page_out_of_range_in_a_query_is_refused_or_ignored(
     assert bulk.status_code == 302
     with app.app_context():
         assert db.session.get(Endorsement, entry_id).state == State.VERIFIED  # type: ignore[union-attr]
+
+
+# (e) Images that are small files and huge pictures.
+
+#: Few bytes, many pixels: each PNG is under 160 KB and describes 36 to 40 million pixels.
+HUGE_IMAGES = {"grey-6000": ("L", (6000, 6000)), "rgba-6300": ("RGBA", (6300, 6300))}
+
+
+@pytest.mark.parametrize(("mode", "size"), HUGE_IMAGES.values(), ids=HUGE_IMAGES.keys())
+def test_a_logo_of_huge_dimensions_is_refused_clearly_and_never_stored(
+    app: Flask, client: FlaskClient, mode: str, size: tuple[int, int]
+) -> None:
+    out = io.BytesIO()
+    Image.new(mode, size).save(out, format="PNG", optimize=True)
+    assert len(out.getvalue()) < 160 * 1024
+    form = {
+        **VALID_SIGNATURE,
+        "csrf_token": csrf_token(client, "/en/sign"),
+        "logo": (io.BytesIO(out.getvalue()), "logo.png"),
+        "logo_consent": "y",
+    }
+    response = client.post("/en/sign", data=form, content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert errors_on(response) == [
+        "The logo is too large: please use an image of at most 4096 pixels on each side."
+    ]
+    with app.app_context():
+        assert db.session.scalar(select(Endorsement.id)) is None

@@ -169,7 +169,11 @@ class SignForm(EmailMixin, PublicFieldsForm):
     news_opt_in = BooleanField(_l("Send me occasional news from the campaign (optional)."))
     logo = FileField(
         _l("Logo (optional)"),
-        description=_l("PNG, JPEG or WebP, at most 2 MB. Shown beside your name once published."),
+        description=_l(
+            "PNG, JPEG or WebP, at most 2 MB and %(side)d pixels on each side. Shown beside "
+            "your name once published.",
+            side=logos.MAX_SOURCE_SIDE,
+        ),
         render_kw={"accept": "image/png,image/jpeg,image/webp"},
     )
     logo_consent = BooleanField(_l("We agree that our logo is shown with our name."))
@@ -191,6 +195,16 @@ class SignForm(EmailMixin, PublicFieldsForm):
             raise ValidationError(str(_l("The logo is larger than 2 MB.")))
         try:
             field.data = logos.process(data)
+        except logos.TooLarge as exc:
+            raise ValidationError(
+                str(
+                    _l(
+                        "The logo is too large: please use an image of at most %(side)d pixels "
+                        "on each side.",
+                        side=logos.MAX_SOURCE_SIDE,
+                    )
+                )
+            ) from exc
         except logos.BadImage as exc:
             raise ValidationError(str(_l("The logo must be a PNG, JPEG or WebP image."))) from exc
         if not self.logo_consent.data:
