@@ -195,6 +195,13 @@ BAD_INPUT = [
     ({"region": ""}, "choose one of the options"),
     ({"website": "javascript:alert(1)"}, "web address"),
     ({"website": "not a url"}, "web address"),
+    # Python reads good.org as the host of the first two, browsers go to evil.example; the
+    # others show good.org to a reader, before the @, and lead to evil.example.
+    ({"website": "http://evil.example\\@good.org"}, "web address"),
+    ({"website": "https://evil.example\\.good.org/"}, "web address"),
+    ({"website": "https://good.org@evil.example"}, "web address"),
+    ({"website": "good.org:443@evil.example"}, "web address"),
+    ({"website": "https://user:password@good.org"}, "web address"),
     ({"name": "Nul\x00Org"}, "characters that are not allowed"),
     ({"statement": "bell\x07"}, "characters that are not allowed"),
 ]

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TypeVar
-from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
@@ -16,6 +15,7 @@ from sqlalchemy import Select, SQLColumnExpression, func, or_, select
 from ..extensions import db
 from ..models import PUBLIC_STATES, AuditEvent, Category, Endorsement, Region, State, User
 from ..models.types import MAX_ID
+from ..public.fields import website_host
 from ..text import fold
 
 # Addresses anyone can open: a match between them says nothing about an organisation.
@@ -57,7 +57,9 @@ def email_domain(address: str | None) -> str | None:
 
 
 def website_domain(url: str | None) -> str | None:
-    host = (urlsplit(url).hostname or "") if url else ""
+    """The site a website leads to, for the hints; none for an address the form now refuses
+    (one stored before it did), since its host is not what a browser would visit."""
+    host = (website_host(url) or "") if url else ""
     return host.removeprefix("www.") or None
 
 

@@ -70,22 +70,35 @@ def normalized_email(form: Form, field: Field) -> None:
 
 
 def website_url(form: Form, field: Field) -> None:
-    """Accept ``example.org`` or a full http(s) address; store it with its scheme."""
+    """Accept ``example.org`` or a full http(s) address; store it with its scheme.
+
+    Only addresses whose host every reader agrees on: no backslash (browsers read it as a
+    slash, Python does not, so ``http://evil.example\\@good.org`` is good.org to the
+    moderators' hints and evil.example to a browser) and no user name or password before
+    an ``@`` (which shows one site to a reader and leads to another).
+    """
     if not field.data:
         field.data = None
         return
     value = field.data if "://" in field.data else f"https://{field.data}"
-    try:
-        parts = urlsplit(value)
-        host = parts.hostname or ""
-        host.encode("idna")
-    except (ValueError, UnicodeError) as exc:
-        raise ValidationError(
-            str(_l("Please enter a web address, like https://example.org."))
-        ) from exc
-    if parts.scheme not in ("http", "https") or "." not in host or " " in value:
+    if not website_host(value):
         raise ValidationError(str(_l("Please enter a web address, like https://example.org.")))
     field.data = value
+
+
+def website_host(url: str) -> str | None:
+    """The host of an http(s) address we accept as an organisation's website, else None."""
+    if "\\" in url or " " in url:
+        return None
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        host.encode("idna")
+    except (ValueError, UnicodeError):
+        return None
+    if parts.scheme not in ("http", "https") or "@" in parts.netloc or "." not in host:
+        return None
+    return host
 
 
 class ChoiceField(SelectField):
