@@ -365,12 +365,13 @@ def withdraw_by_signer(token: str) -> bool:
 def erase_by_signer(token: str) -> None:
     """Erase the signer's personal data; the endorsement is withdrawn, the audit trail stays."""
     with write_transaction():
-        _erase(check_manage(token, for_update=True), SIGNER, "erased at the signer's request")
+        entry = check_manage(token, for_update=True)
+        _transition(entry, State.WITHDRAWN, SIGNER, "erased at the signer's request")
+        _erase(entry, SIGNER, "erased at the signer's request")
 
 
 def _erase(entry: Endorsement, actor: Actor, reason: str) -> None:
-    if entry.state != State.WITHDRAWN:
-        _transition(entry, State.WITHDRAWN, actor, reason)
+    """Blank the contact data of ``entry`` and every mail kept for it; its state stays."""
     entry.contact_name = entry.contact_email = entry.contact_role = None
     entry.news_opt_in = False
     entry.token_nonce = new_nonce()  # every link sent to the old address stops working
@@ -385,7 +386,7 @@ def _erase(entry: Endorsement, actor: Actor, reason: str) -> None:
 @dataclass(frozen=True)
 class PurgeReport:
     deleted: int  # unconfirmed signatures removed
-    erased: int  # rejected or withdrawn ones stripped of contact data
+    erased: int  # rejected or withdrawn ones stripped of contact data, their state kept
 
 
 def purge(unverified_days: int, closed_days: int) -> PurgeReport:

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from endorse import audit
 from endorse.extensions import db
@@ -242,6 +242,31 @@ def test_purge_deletes_old_unconfirmed_and_erases_old_closed(app: Flask, runner:
         assert audit.verify().ok
     again = runner.invoke(args=["endorse", "purge"])
     assert "deleted 0 unconfirmed, erased contact data of 0" in again.output
+
+
+@pytest.mark.parametrize("state", [State.REJECTED, State.WITHDRAWN])
+def test_purge_erases_personal_data_and_keeps_the_state(
+    app: Flask, runner: Any, state: State
+) -> None:
+    entry_id = make_endorsement(app, state, contact_email="old@closed.example")
+    long_ago = utcnow() - timedelta(days=400)
+    with app.app_context():
+        db.session.execute(
+            update(Endorsement)
+            .where(Endorsement.id == entry_id)
+            .values(rejected_at=long_ago, withdrawn_at=long_ago)
+        )
+        db.session.commit()
+        before = db.session.scalar(select(func.count()).select_from(AuditEvent))
+    assert "erased contact data of 1" in runner.invoke(args=["endorse", "purge"]).output
+    entry = _entry(app, entry_id)
+    assert entry.state == state
+    assert entry.contact_email is None
+    with app.app_context():
+        [added] = db.session.scalars(select(AuditEvent).offset(before).order_by(AuditEvent.id))
+        assert (added.action, added.actor_kind) == ("erase", ActorKind.SYSTEM)
+        assert (added.from_state, added.to_state) == (None, None)
+        assert audit.verify().ok
 
 
 def test_purge_delays_can_be_given(app: Flask, runner: Any) -> None:
