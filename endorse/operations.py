@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from . import audit, projections
 from .audit import SIGNER, SYSTEM, Actor  # noqa: F401  (SYSTEM: re-exported for callers)
-from .database import write_transaction
+from .database import checkpoint, write_transaction
 from .errors import DomainError, NotFound
 from .extensions import db
 from .logos import ProcessedLogo
@@ -38,6 +38,10 @@ from .models.states import IllegalTransition, needs_transition
 from .models.types import utcnow
 from .text import normalize_name
 from .tokens import Purpose, TokenUsed, new_nonce, nonce_matches, read_token
+
+#: Seconds a signer's erasure waits for other writers to let SQLite empty its log; purge, run
+#: from cron, waits as long as any writer would.
+ERASURE_CHECKPOINT_WAIT = 5
 
 
 class ConsentMissing(DomainError):
@@ -368,6 +372,7 @@ def erase_by_signer(token: str) -> None:
         entry = check_manage(token, for_update=True)
         _transition(entry, State.WITHDRAWN, SIGNER, "erased at the signer's request")
         _erase(entry, SIGNER, "erased at the signer's request")
+    checkpoint(wait_seconds=ERASURE_CHECKPOINT_WAIT)
 
 
 def _erase(entry: Endorsement, actor: Actor, reason: str) -> None:
@@ -432,6 +437,8 @@ def purge(unverified_days: int, closed_days: int) -> PurgeReport:
         ).all()
         for entry in closed:
             _erase(entry, SYSTEM, f"closed for {closed_days} days")
+    if stale or closed:
+        checkpoint(wait_seconds=current_app.config["SQLITE_BUSY_TIMEOUT"])
     return PurgeReport(len(stale), len(closed))
 
 
