@@ -17,6 +17,8 @@ from wtforms.fields.choices import SelectChoice as SelectChoice  # type: ignore[
 from wtforms.form import BaseForm
 from wtforms.validators import ValidationError
 
+from ..text import has_address
+
 _SPACES = re.compile(r"\s+")
 
 
@@ -51,6 +53,13 @@ def plain_characters(form: Form, field: Field) -> None:
             continue
         if char == "\ufffd" or unicodedata.category(char) in ("Cc", "Cs"):
             raise ValidationError(str(_l("This field contains characters that are not allowed.")))
+
+
+def no_address(form: Form, field: Field) -> None:
+    """Refuse a web address, a domain-like word or an email address in a name: mails from the
+    campaign repeat the names, and mail programs would make links of them."""
+    if isinstance(field.data, str) and has_address(field.data):
+        raise ValidationError(str(_l("Please write the name without a web or email address.")))
 
 
 def normalized_email(form: Form, field: Field) -> None:
