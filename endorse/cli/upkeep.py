@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 from .. import audit, operations, projections
 from ..config import effective_config
 from ..database import write_transaction
+from ..moderation import lockout
 
 
 @click.command("recount")
@@ -49,7 +50,11 @@ def purge(unverified_days: int | None, closed_days: int | None) -> None:
     report = operations.purge(
         unverified_days or cfg["PURGE_UNVERIFIED_DAYS"], closed_days or cfg["PURGE_CLOSED_DAYS"]
     )
-    click.echo(f"deleted {report.deleted} unconfirmed, erased contact data of {report.erased}")
+    forgotten = lockout.forget_stale()
+    click.echo(
+        f"deleted {report.deleted} unconfirmed, erased contact data of {report.erased}, "
+        f"forgot {forgotten} old counts of failed sign-ins"
+    )
 
 
 @click.group("audit")

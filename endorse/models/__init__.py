@@ -16,7 +16,7 @@ from .states import (
     NotEditable,
     State,
 )
-from .user import Role, User
+from .user import LoginFailures, Role, User
 
 __all__ = [
     "DECIDED_STATES",
@@ -33,6 +33,7 @@ __all__ = [
     "Facet",
     "FaqItem",
     "IllegalTransition",
+    "LoginFailures",
     "Logo",
     "MailKind",
     "MailStatus",

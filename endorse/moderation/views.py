@@ -26,7 +26,7 @@ from ..extensions import db
 from ..i18n import current_language
 from ..models import Endorsement, IllegalTransition, NotEditable, RejectReason, Role, State
 from ..models.states import moderator_actions
-from . import accounts, bp, queries
+from . import accounts, bp, lockout, queries
 from .auth import admin_required
 from .forms import (
     ActionForm,
@@ -254,16 +254,22 @@ def audit_log() -> ResponseReturnValue:
     )
 
 
+def _accounts_page(invite: InviteForm, status: int = 200) -> ResponseReturnValue:
+    everyone = accounts.all_users()
+    return render_template(
+        "moderation/users.html",
+        users=everyone,
+        failures=lockout.of_accounts(everyone),
+        invite=invite,
+        role_form=RoleForm,
+        action=ActionForm(),
+    ), status
+
+
 @bp.get("/users")
 @admin_required
 def users() -> ResponseReturnValue:
-    return render_template(
-        "moderation/users.html",
-        users=accounts.all_users(),
-        invite=InviteForm(),
-        role_form=RoleForm,
-        action=ActionForm(),
-    )
+    return _accounts_page(InviteForm())
 
 
 @bp.post("/users")
@@ -278,13 +284,7 @@ def invite() -> ResponseReturnValue:
         else:
             flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
             return redirect(url_for("moderation.users"))
-    return render_template(
-        "moderation/users.html",
-        users=accounts.all_users(),
-        invite=form,
-        role_form=RoleForm,
-        action=ActionForm(),
-    ), 400
+    return _accounts_page(form, 400)
 
 
 def _account_message(error: accounts.AccountError) -> str:
@@ -341,6 +341,18 @@ def activate(user_id: int) -> ResponseReturnValue:
         abort(400)
     return _user_change(
         user_id, lambda: accounts.set_active(user_id, True, _me()), _("Account reactivated.")
+    )
+
+
+@bp.post("/users/<id:user_id>/clear-failures")
+@admin_required
+def clear_failures(user_id: int) -> ResponseReturnValue:
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    return _user_change(
+        user_id,
+        lambda: lockout.clear(user_id, _me()),
+        _("Failed sign-ins cleared: the account can sign in again at once."),
     )
 
 
