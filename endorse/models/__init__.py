@@ -1,6 +1,6 @@
 """Typed models and the domain's fixed vocabularies."""
 
-from .audit import ActorKind, AuditEvent
+from .audit import ActorKind, AuditDetails, AuditEvent
 from .choices import Area, Category, Region, RejectReason
 from .content import ContentPage, Document, FaqItem, Logo
 from .counts import Facet, PublicTally
@@ -25,6 +25,7 @@ __all__ = [
     "PUBLIC_STATES",
     "ActorKind",
     "Area",
+    "AuditDetails",
     "AuditEvent",
     "Category",
     "ContentPage",
