@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import caching, config, database, error_pages, i18n, production, projections, security
+from . import caching, config, database, error_pages, i18n, production, projections, security, urls
 from .errors import ConfigError
 from .extensions import csrf, db, limiter, login_manager, migrate
 
@@ -49,6 +49,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     limiter.init_app(app)
     i18n.init_app(app)
+    urls.init_app(app)  # the <id:...> converter, before the blueprints' routes
     error_pages.init_app(app)
     production.init_app(app)
     caching.init_app(app)

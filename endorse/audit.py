@@ -1,25 +1,37 @@
-"""Appending to the audit trail and proving it unchanged.
+"""Appending to the audit trail, proving it unchanged, and erasing the personal data in it.
 
-Each record's hash covers its content and the previous record's hash, so a record
-edited or deleted in the database breaks the chain from there on; ``verify`` names
-the first broken link. Appends are serialised (PostgreSQL: an advisory lock for the
-transaction; SQLite: its single writer) so the chain never forks.
+Each record's hash covers its content and the previous record's hash, so a record edited or
+deleted in the database breaks the chain from there on; ``verify`` names the first broken
+link. Appends are serialised (PostgreSQL: an advisory lock for the transaction; SQLite: its
+single writer) so the chain never forks.
+
+What a record says in words (a reason, an export's filters, an edit's changes) may name a
+person, and a hash chain cannot forget. So the chain keeps no words (format 2): a record seals
+a digest of its details, salted so that the digest cannot be checked against guesses, and the
+details live in a row of their own that erasure and purge blank. The chain still verifies
+afterwards, and ``verify`` says which records' details were erased. Records written before
+format 2 sealed their details themselves: they verify as they always did (so do the chain
+heads published from them), and their details cannot be erased.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import ColumnElement, func, select, text, update
 
 from .extensions import db
-from .models import ActorKind, AuditEvent, State
+from .models import ActorKind, AuditDetails, AuditEvent, State
 from .models.types import utcnow
 
 GENESIS = "0" * 64
+FORMAT = 2  # the format of new records' hashes; see the module's docstring
 _CHAIN_LOCK = 0x656E646F  # "endo": the advisory lock key for appends on PostgreSQL
 
 
@@ -44,7 +56,8 @@ def canonical(data: Any) -> str:
 
 
 def digest(event: AuditEvent) -> str:
-    content = [
+    """The hash a record should have, in its own format."""
+    chained: list[Any] = [
         event.created_at.isoformat(),
         event.endorsement_id,
         event.subject_user_id,
@@ -53,11 +66,16 @@ def digest(event: AuditEvent) -> str:
         event.action,
         event.from_state and str(event.from_state),
         event.to_state and str(event.to_state),
-        event.reason,
-        event.data,
-        event.prev_hash,
     ]
+    if event.version == 1:  # the details themselves, as records were sealed before format 2
+        content = [*chained, event.reason, event.data, event.prev_hash]
+    else:
+        content = [event.version, *chained, event.details_digest, event.prev_hash]
     return hashlib.sha256(canonical(content).encode()).hexdigest()
+
+
+def details_digest(salt: str, reason: str | None, data: str | None) -> str:
+    return hashlib.sha256(canonical([salt, reason, data]).encode()).hexdigest()
 
 
 def record(
@@ -84,14 +102,57 @@ def record(
         action=action,
         from_state=source,
         to_state=target,
-        reason=reason,
-        data=canonical(data) if data is not None else None,
+        version=FORMAT,
         prev_hash=previous or GENESIS,
     )
+    if reason is not None or data is not None:
+        words = canonical(data) if data is not None else None
+        salt = secrets.token_hex(16)
+        event.details = AuditDetails(salt=salt, reason=reason, data=words)
+        event.details_digest = details_digest(salt, reason, words)
     event.hash = digest(event)
     db.session.add(event)
     db.session.flush()
     return event
+
+
+# Erasure: the details of format-2 records; their chained fields and digests stay.
+
+
+def _erase_details(*where: ColumnElement[bool]) -> int:
+    """Blank the details of the format-2 records that ``where`` picks; return how many."""
+    events = select(AuditEvent.id).where(AuditEvent.version >= 2, *where)
+    result = db.session.execute(
+        update(AuditDetails)
+        .where(AuditDetails.event_id.in_(events), AuditDetails.erased_at.is_(None))
+        .values(salt=None, reason=None, data=None, erased_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def erase_about(endorsement_id: int, mentions: Iterable[str] = ()) -> int:
+    """Erase the details of every record about an endorsement (reasons may name its signer),
+    and of every export whose filters mention one of ``mentions`` (its address, its name)."""
+    erased = _erase_details(AuditEvent.endorsement_id == endorsement_id)
+    for text_ in {mention.strip() for mention in mentions if mention and mention.strip()}:
+        erased += _erase_details(
+            AuditEvent.action == "export",
+            AuditEvent.id.in_(
+                select(AuditDetails.event_id).where(
+                    func.lower(AuditDetails.data).contains(text_.lower(), autoescape=True)
+                )
+            ),
+        )
+    return erased
+
+
+def erase_exports_before(cutoff: datetime) -> int:
+    """Erase the filters of exports older than ``cutoff``; the exports stay on record."""
+    return _erase_details(AuditEvent.action == "export", AuditEvent.created_at < cutoff)
+
+
+# Verification.
 
 
 @dataclass(frozen=True)
@@ -99,10 +160,30 @@ class Verification:
     checked: int
     broken_id: int | None = None
     problem: str | None = None
+    erased: list[int] = field(default_factory=list)  # records whose details were erased
 
     @property
     def ok(self) -> bool:
         return self.broken_id is None
+
+
+def _details_problem(event: AuditEvent) -> str | None:
+    """What is wrong with a record's details, if anything (format 1 seals them in its hash)."""
+    details = event.details
+    if event.version == 1:
+        return None
+    if event.details_digest is None:
+        return None if details is None else "has details that its record does not seal"
+    if details is None:
+        return "its details are missing (deleted, not erased)"
+    if details.erased_at is not None:
+        blank = details.salt is None and details.reason is None and details.data is None
+        return None if blank else "its details are marked erased but are not blank"
+    if details.salt is None or event.details_digest != details_digest(
+        details.salt, details.reason, details.data
+    ):
+        return "its details no longer match the digest its record seals (they were edited)"
+    return None
 
 
 def verify(batch: int = 1000) -> Verification:
@@ -110,25 +191,39 @@ def verify(batch: int = 1000) -> Verification:
     expected_prev = GENESIS
     checked = 0
     last_id = 0
+    erased: list[int] = []
     while True:
-        events = db.session.scalars(
-            select(AuditEvent).where(AuditEvent.id > last_id).order_by(AuditEvent.id).limit(batch)
-        ).all()
+        events = (
+            db.session.scalars(
+                select(AuditEvent)
+                .where(AuditEvent.id > last_id)
+                .order_by(AuditEvent.id)
+                .limit(batch)
+            )
+            .unique()
+            .all()
+        )
         if not events:
-            return Verification(checked)
+            return Verification(checked, erased=erased)
         for event in events:
             if event.prev_hash != expected_prev:
                 return Verification(
                     checked,
                     event.id,
                     "does not follow the record before it (a record was deleted or inserted)",
+                    erased,
                 )
             if digest(event) != event.hash:
                 return Verification(
                     checked,
                     event.id,
                     "its content no longer matches its hash (the record was edited)",
+                    erased,
                 )
+            if problem := _details_problem(event):
+                return Verification(checked, event.id, problem, erased)
+            if event.erased_at is not None:
+                erased.append(event.id)
             expected_prev = event.hash
             checked += 1
             last_id = event.id

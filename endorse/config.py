@@ -33,8 +33,12 @@ DEFAULTS: dict[str, Any] = {
     "API_LIMIT": "300 per minute",  # API and open data requests from one address
     "MODERATOR_IDLE_MINUTES": 30,  # a console session ends after this long without a request
     "RATELIMIT_STORAGE_URL": "memory://",  # redis://host:6379 to share limits between servers
-    "LOGIN_LIMIT_PER_ACCOUNT": "5 per 15 minutes",  # failed logins
-    "LOGIN_LIMIT_PER_IP": "20 per 15 minutes",
+    # Failed sign-ins with one address (in the database, see moderation/lockout.py): this many
+    # pass, then the next attempt waits, doubling with each failure up to the most.
+    "LOGIN_FREE_FAILURES": 5,
+    "LOGIN_DELAY_SECONDS": 60,
+    "LOGIN_MAX_DELAY_SECONDS": 15 * 60,
+    "LOGIN_LIMIT_PER_IP": "20 per 15 minutes",  # failed sign-ins from one network address
     "PASSWORD_HASH_METHOD": "scrypt:32768:8:1",  # werkzeug's method: scrypt:N:r:p or pbkdf2
     "MAILS_PER_KIND": 5,  # at most this many mails of one kind to one endorsement
     "MAIL_SEND_AFTER_RESPONSE": True,  # False: requests only queue; mail workers deliver
@@ -91,7 +95,15 @@ _POSITIVE_INTS = (
     "PAGE_FRESH_SECONDS",
     "COUNT_FRESH_SECONDS",
     "FORM_TOKEN_MAX_AGE",
+    "LOGIN_FREE_FAILURES",
+    "LOGIN_DELAY_SECONDS",
+    "LOGIN_MAX_DELAY_SECONDS",
 )
+#: Settings that are gone, and what replaced them: setting one would otherwise do nothing.
+_REPLACED = {
+    "LOGIN_LIMIT_PER_ACCOUNT": "ENDORSE_LOGIN_FREE_FAILURES, ENDORSE_LOGIN_DELAY_SECONDS and "
+    "ENDORSE_LOGIN_MAX_DELAY_SECONDS (a growing delay per address, kept in the database)",
+}
 SECRET_KEYS = ("SECRET_KEY", "SECRET_KEY_FALLBACKS")
 URL_KEYS = (
     "DATABASE_URL",
@@ -136,6 +148,11 @@ def _settle(app: Flask) -> None:
     cfg.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     for key in _POSITIVE_INTS:
         cfg[key] = _positive_int(key, cfg[key])
+    for key, replacement in _REPLACED.items():
+        if key in cfg:
+            raise ConfigError(f"ENDORSE_{key} is no longer used: set {replacement}")
+    if cfg["LOGIN_DELAY_SECONDS"] > cfg["LOGIN_MAX_DELAY_SECONDS"]:
+        raise ConfigError("ENDORSE_LOGIN_DELAY_SECONDS cannot be more than its maximum")
 
     base = urlsplit(str(cfg["BASE_URL"]))
     if base.scheme not in ("http", "https") or not base.netloc:

@@ -5,20 +5,27 @@ can fail at once with "database is locked" when another writer got in between, a
 the busy timeout does not help then. So every write transaction starts with
 ``BEGIN IMMEDIATE``: it waits (up to the busy timeout) for the write lock up front.
 Reads keep a plain ``BEGIN`` and, in WAL mode, never wait for writers.
+
+Erased personal data must not linger in SQLite's files: ``secure_delete`` overwrites what a
+write removes with zeros, and ``checkpoint`` empties the write-ahead log, which keeps the
+pages as they were before the erasure until SQLite copies it into the database.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import Engine, event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from .extensions import db
 
+log = logging.getLogger(__name__)
 _BEGIN_OPTION = "endorse_sqlite_begin"
 
 
@@ -40,6 +47,7 @@ def _configure_sqlite(engine: Engine, busy_timeout: int) -> None:
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA secure_delete=ON")  # what is deleted is zeroed, not left behind
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -64,3 +72,31 @@ def write_transaction() -> Iterator[Session]:
     except BaseException:
         session.rollback()
         raise
+
+
+def checkpoint(wait_seconds: int) -> bool:
+    """After an erasure, on SQLite: copy the write-ahead log into the database and empty it.
+
+    Until then the log keeps the erased data as it was, in the pages the erasure rewrote.
+    Waits up to ``wait_seconds`` for other writers; returns whether the log is now empty.
+    When it is not (other writers kept it busy), SQLite's own checkpoints copy it later and
+    later writes overwrite it. PostgreSQL needs nothing here: see the README on VACUUM.
+    """
+    session = db.session()
+    if session.get_bind().dialect.name != "sqlite":
+        return True
+    if session.in_transaction():
+        session.commit()
+    connection = session.connection()  # a new transaction that has read nothing yet
+    try:
+        connection.exec_driver_sql(f"PRAGMA busy_timeout={int(wait_seconds * 1000)}")
+        busy = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").scalar()
+    except OperationalError:  # this connection is inside a write transaction of its own
+        busy = 1
+    finally:
+        timeout = current_app.config["SQLITE_BUSY_TIMEOUT"]
+        connection.exec_driver_sql(f"PRAGMA busy_timeout={int(timeout * 1000)}")
+        session.rollback()
+    if busy:
+        log.info("the write-ahead log is busy; SQLite copies the erasure at its next checkpoint")
+    return not busy

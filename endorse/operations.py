@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from . import audit, projections
 from .audit import SIGNER, SYSTEM, Actor  # noqa: F401  (SYSTEM: re-exported for callers)
-from .database import write_transaction
+from .database import checkpoint, write_transaction
 from .errors import DomainError, NotFound
 from .extensions import db
 from .logos import ProcessedLogo
@@ -38,6 +38,10 @@ from .models.states import IllegalTransition, needs_transition
 from .models.types import utcnow
 from .text import normalize_name
 from .tokens import Purpose, TokenUsed, new_nonce, nonce_matches, read_token
+
+#: Seconds a signer's erasure waits for other writers to let SQLite empty its log; purge, run
+#: from cron, waits as long as any writer would.
+ERASURE_CHECKPOINT_WAIT = 5
 
 
 class ConsentMissing(DomainError):
@@ -365,13 +369,19 @@ def withdraw_by_signer(token: str) -> bool:
 def erase_by_signer(token: str) -> None:
     """Erase the signer's personal data; the endorsement is withdrawn, the audit trail stays."""
     with write_transaction():
-        _erase(check_manage(token, for_update=True), SIGNER, "erased at the signer's request")
+        entry = check_manage(token, for_update=True)
+        _erase(entry, SIGNER, "erased at the signer's request")
+        _transition(entry, State.WITHDRAWN, SIGNER, "erased at the signer's request")
+    checkpoint(wait_seconds=ERASURE_CHECKPOINT_WAIT)
 
 
-def _erase(entry: Endorsement, actor: Actor, reason: str) -> None:
-    if entry.state != State.WITHDRAWN:
-        _transition(entry, State.WITHDRAWN, actor, reason)
+def _erase(entry: Endorsement, actor: Actor, reason: str) -> int:
+    """Blank the contact data of ``entry``, every mail kept for it, the free text of its
+    rejection and the details of the audit records that may name its signer; its state stays.
+    Returns how many audit records' details were erased."""
+    erased = audit.erase_about(entry.id, mentions=_mentions(entry))
     entry.contact_name = entry.contact_email = entry.contact_role = None
+    entry.rejection_reason = _reason_code(entry.rejection_reason)
     entry.news_opt_in = False
     entry.token_nonce = new_nonce()  # every link sent to the old address stops working
     db.session.execute(
@@ -380,12 +390,25 @@ def _erase(entry: Endorsement, actor: Actor, reason: str) -> None:
         .values(recipient="", subject="", body_text="", body_html="")
     )
     audit.record(actor, "erase", endorsement_id=entry.id, reason=reason)
+    return erased
+
+
+def _mentions(entry: Endorsement) -> list[str]:
+    """What a moderator's export filter may have held of this signer."""
+    return [text for text in (entry.contact_email, entry.contact_name) if text]
+
+
+def _reason_code(reason: str | None) -> str | None:
+    """A rejection's reason without the moderator's note: its code alone."""
+    code = (reason or "").partition(":")[0].strip()
+    return code if code in {known.value for known in RejectReason} else None
 
 
 @dataclass(frozen=True)
 class PurgeReport:
     deleted: int  # unconfirmed signatures removed
-    erased: int  # rejected or withdrawn ones stripped of contact data
+    erased: int  # rejected or withdrawn ones stripped of contact data, their state kept
+    details_erased: int  # audit records whose details (free text, filters) were blanked
 
 
 def purge(unverified_days: int, closed_days: int) -> PurgeReport:
@@ -400,7 +423,9 @@ def purge(unverified_days: int, closed_days: int) -> PurgeReport:
             )
             .with_for_update()
         ).all()
+        details_erased = 0
         for entry in stale:
+            details_erased += audit.erase_about(entry.id, mentions=_mentions(entry))
             audit.record(
                 SYSTEM,
                 "purge",
@@ -430,8 +455,12 @@ def purge(unverified_days: int, closed_days: int) -> PurgeReport:
             .with_for_update()
         ).all()
         for entry in closed:
-            _erase(entry, SYSTEM, f"closed for {closed_days} days")
-    return PurgeReport(len(stale), len(closed))
+            details_erased += _erase(entry, SYSTEM, f"closed for {closed_days} days")
+        # Exports stay on record; after the same time, their filters no longer do.
+        details_erased += audit.erase_exports_before(cutoff)
+    if stale or closed or details_erased:
+        checkpoint(wait_seconds=current_app.config["SQLITE_BUSY_TIMEOUT"])
+    return PurgeReport(len(stale), len(closed), details_erased)
 
 
 def _transition(entry: Endorsement, target: State, actor: Actor, reason: str | None = None) -> bool:

@@ -44,6 +44,15 @@ HEALTHZ = "/healthz"
 def init_app(app: Flask) -> None:
     # Outermost but for ProxyFix, which must give it the proxy's Host first.
     app.wsgi_app = TrustedHosts(app.wsgi_app, app.config["ALLOWED_HOSTS"])  # type: ignore[method-assign]
+    if not (app.debug or app.testing) and str(app.config["RATELIMIT_STORAGE_URI"]).startswith(
+        "memory://"
+    ):
+        log.warning(
+            "rate limits are counted in each worker's memory (memory://): with several "
+            "workers or servers, each lets the whole limit through (2 workers, twice the "
+            "sign-ups); set ENDORSE_RATELIMIT_STORAGE_URL=redis://... to share them. "
+            "Failed sign-ins are counted in the database either way."
+        )
     proxies = app.config["TRUSTED_PROXIES"]
     if proxies:
         # Only as many X-Forwarded-* hops as we have proxies: a client cannot forge its address.

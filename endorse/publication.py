@@ -33,7 +33,6 @@ from .operations import EDITABLE, PublicFields
 from .text import LETTERS, OTHER_LETTER, fold
 
 MAX_PER_PAGE = 200
-MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
 
 # In the order of PublicEntry's fields: the public fields, then its id and publication date.
 _PUBLIC_COLUMNS = (

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import flask_migrate
+import psycopg
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import settings
+from psycopg import sql
 from sqlalchemy import Engine, MetaData, text
+from sqlalchemy.engine import make_url
 
 from endorse import create_app, projections
 from endorse.database import write_transaction
@@ -95,6 +98,51 @@ def smtp_server() -> Iterator[SmtpServer]:
 def mailbox(smtp_server: SmtpServer) -> Mailbox:
     smtp_server.mailbox.clear()
     return smtp_server.mailbox
+
+
+@pytest.fixture(scope="session")
+def pg_target_url() -> str:
+    """A second PostgreSQL database, for imports and migrations from empty, created once.
+
+    Not the test database: other tests' fixtures truncate that one. Named after it
+    (``<test database>_target``), so runs against different test databases never share it.
+    """
+    assert PG_URL
+    server = make_url(PG_URL).set(drivername="postgresql")
+    name = f"{server.database}_target"
+    conninfo = server.render_as_string(hide_password=False)
+    with psycopg.connect(conninfo, autocommit=True) as connection:
+        found = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", (name,)
+        ).fetchone()
+        if found is None:
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return server.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def empty_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[..., Flask]]:
+    """Make an app on a second, empty database (SQLite, or ``pg_target_url``) brought by the
+    migrations to ``revision``."""
+    made: list[Flask] = []
+
+    def make(backend: str, revision: str = "head") -> Flask:
+        if backend == "postgresql":
+            url = request.getfixturevalue("pg_target_url")
+        else:
+            url = f"sqlite:///{tmp_path / f'target-{len(made)}.sqlite'}"
+        app = make_app(url, tmp_path / f"target-instance-{len(made)}")
+        made.append(app)
+        with app.app_context():
+            _drop_everything(db.engine)
+            flask_migrate.upgrade(revision=revision)
+        return app
+
+    yield make
+    for app in made:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 #: Set on a test whose app runs inside one rolled-back transaction; see ``app``.

@@ -5,17 +5,30 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select, text, update
+from flask.testing import FlaskClient
+from sqlalchemy import delete, func, select, text, update
 
 from endorse import audit, operations
 from endorse.database import write_transaction
 from endorse.extensions import db
-from endorse.models import ActorKind, AuditEvent, Category, Region, State, User
+from endorse.models import (
+    ActorKind,
+    AuditDetails,
+    AuditEvent,
+    Category,
+    Endorsement,
+    Region,
+    RejectReason,
+    State,
+    User,
+)
+from endorse.models.types import utcnow
+from endorse.tokens import Purpose, make_token
 
 from .helpers import make_endorsement, make_user
 
@@ -41,7 +54,7 @@ def test_an_edited_record_is_named(app: Flask, runner: Any) -> None:
     ids = _ids(app)
     with app.app_context():
         db.session.execute(
-            update(AuditEvent).where(AuditEvent.id == ids[2]).values(reason="quietly changed")
+            update(AuditEvent).where(AuditEvent.id == ids[2]).values(action="quietly changed")
         )
         db.session.commit()
     result = runner.invoke(args=["endorse", "audit", "verify"])
@@ -67,7 +80,7 @@ def test_a_rewritten_tail_is_found_even_with_fresh_hashes(app: Flask) -> None:
     with app.app_context():
         event = db.session.get(AuditEvent, ids[0])
         assert event is not None
-        event.reason = "rewritten"
+        event.action = "rewritten"
         event.hash = audit.digest(event)
         db.session.commit()
         result = audit.verify()
@@ -189,10 +202,28 @@ def _varied_trail(app: Flask) -> dict[str, AuditEvent]:
     }
 
 
+#: The fields of a record's details, in a row of their own; the others are the record's.
+DETAILS = {"reason", "data"}
+
+
 def _tamper(app: Flask, event_id: int, **values: Any) -> None:
+    details = {name: value for name, value in values.items() if name in DETAILS}
+    chained = {name: value for name, value in values.items() if name not in DETAILS}
     with app.app_context():
-        db.session.execute(update(AuditEvent).where(AuditEvent.id == event_id).values(**values))
+        if chained:
+            db.session.execute(
+                update(AuditEvent).where(AuditEvent.id == event_id).values(**chained)
+            )
+        if details:
+            db.session.execute(
+                update(AuditDetails).where(AuditDetails.event_id == event_id).values(**details)
+            )
         db.session.commit()
+
+
+#: What verify says of a record whose chained fields, or whose details, were changed.
+EDITED = "its content no longer matches its hash"
+DETAILS_EDITED = "its details no longer match the digest its record seals"
 
 
 def test_tampering_with_a_records_data_is_found(app: Flask, runner: Any) -> None:
@@ -205,7 +236,7 @@ def test_tampering_with_a_records_data_is_found(app: Flask, runner: Any) -> None
     _tamper(app, edited.id, data=audit.canonical(quietly))
     result = runner.invoke(args=["endorse", "audit", "verify"])
     assert result.exit_code != 0
-    assert f"audit record #{edited.id} its content no longer matches" in result.output
+    assert f"audit record #{edited.id} {DETAILS_EDITED}" in result.output
 
 
 def _other_user(app: Flask) -> int:
@@ -242,7 +273,7 @@ def test_tampering_with_any_field_of_a_record_is_found(
         result = audit.verify()
     assert result.broken_id == event.id
     assert result.problem is not None
-    assert "no longer matches its hash" in result.problem
+    assert (DETAILS_EDITED if field in DETAILS else EDITED) in result.problem
 
 
 # Verification reads the trail in batches: nothing slips between two of them.
@@ -283,5 +314,140 @@ def test_a_record_just_past_the_first_thousand_is_checked(app: Flask, runner: An
     _tamper(app, ids[1000], data='{"filters":{}}')
     result = runner.invoke(args=["endorse", "audit", "verify"])
     assert result.exit_code != 0
-    assert f"audit record #{ids[1000]} its content no longer matches" in result.output
+    assert f"audit record #{ids[1000]} {DETAILS_EDITED}" in result.output
     assert "1000 records before it are intact" in result.output
+
+
+# Personal data in the trail: the chain seals a digest of each record's details, and erasure
+# and purge blank the details. The chain still verifies, and says which details were erased.
+
+
+def _erase_by_signer(app: Flask, entry_id: int) -> None:
+    with app.app_context():
+        nonce = db.session.get_one(Endorsement, entry_id).token_nonce
+        operations.erase_by_signer(make_token(Purpose.MANAGE, entry_id, nonce))
+
+
+def _details_of(app: Flask, *where: Any) -> list[tuple[str, str | None, str | None]]:
+    with app.app_context():
+        events = db.session.scalars(select(AuditEvent).where(*where).order_by(AuditEvent.id))
+        return [(event.action, event.reason, event.data) for event in events]
+
+
+def _age(app: Flask, days: int) -> None:
+    """Close every entry ``days`` ago."""
+    then = utcnow() - timedelta(days=days)
+    with app.app_context(), write_transaction():
+        db.session.execute(update(Endorsement).values(rejected_at=then, withdrawn_at=then))
+        # Only the dates the purge reads: the records' own dates are sealed in their hashes.
+
+
+def test_an_export_filter_naming_a_signer_is_erased_with_the_signer(
+    app: Flask, moderator: FlaskClient, runner: Any
+) -> None:
+    entry_id = make_endorsement(app, State.APPROVED, contact_email="someone@example.net")
+    other_id = make_endorsement(
+        app, State.APPROVED, contact_email="other@example.net", name="Other Org"
+    )
+    assert moderator.get("/moderate/endorsements.csv?q=SOMEONE@example.net").status_code == 200
+    assert moderator.get("/moderate/endorsements.csv?q=other@example.net").status_code == 200
+    _erase_by_signer(app, entry_id)
+
+    exports = _details_of(app, AuditEvent.action == "export")
+    assert exports == [
+        ("export", None, None),
+        ("export", None, '{"filters":{"text":"other@example.net"}}'),
+    ]
+    with app.app_context():
+        erased = [
+            event.id
+            for event in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))
+            if event.erased_at is not None
+        ]
+        [first_export] = db.session.scalars(
+            select(AuditEvent.id).where(AuditEvent.action == "export").limit(1)
+        )
+        assert first_export in erased
+        assert db.session.get_one(Endorsement, other_id).contact_email == "other@example.net"
+    result = runner.invoke(args=["endorse", "audit", "verify"])
+    assert result.exit_code == 0, result.output
+    assert f"details erased (personal data) from {len(erased)} records" in result.output
+    assert f"#{first_export}" in result.output
+    log = moderator.get("/moderate/audit").get_data(as_text=True)
+    assert "someone@example.net" not in log
+    assert "Erased on" in log
+
+
+def test_purge_blanks_a_rejections_free_text_and_keeps_its_code(app: Flask, runner: Any) -> None:
+    entry_id = make_endorsement(app, State.VERIFIED, contact_email="jan@example.net")
+    with app.app_context():
+        operations.reject(
+            entry_id, audit.SYSTEM, "called Jan Peeters at jan@example.net", code=RejectReason.SPAM
+        )
+    assert ("transition", "spam: called Jan Peeters at jan@example.net", None) in _details_of(
+        app, AuditEvent.endorsement_id == entry_id
+    )
+    _age(app, 400)
+    result = runner.invoke(args=["endorse", "purge"])
+    assert "erased contact data of 1" in result.output, result.output
+    with app.app_context():
+        entry = db.session.get_one(Endorsement, entry_id)
+        assert (entry.state, entry.rejection_reason) == (State.REJECTED, "spam")
+    trail = _details_of(app, AuditEvent.endorsement_id == entry_id)
+    assert "Jan Peeters" not in repr(trail)
+    assert trail[-1] == ("erase", "closed for 365 days", None)  # the erasure says why
+    verified = runner.invoke(args=["endorse", "audit", "verify"])
+    assert verified.exit_code == 0, verified.output
+    assert "details erased (personal data) from" in verified.output
+
+
+def test_purge_erases_export_filters_after_the_retention_period(
+    app: Flask, runner: Any, time_machine: Any
+) -> None:
+    assert app.config["PURGE_CLOSED_DAYS"] == 365
+    time_machine.move_to(datetime(2026, 1, 1, tzinfo=UTC), tick=False)
+    with app.app_context():
+        operations.record_export(audit.SYSTEM, {"text": "old@example.net"})
+    time_machine.move_to(datetime(2026, 6, 1, tzinfo=UTC), tick=False)
+    with app.app_context():
+        operations.record_export(audit.SYSTEM, {"text": "recent@example.net"})
+    time_machine.move_to(datetime(2027, 1, 2, tzinfo=UTC), tick=False)
+    result = runner.invoke(args=["endorse", "purge"])
+    assert "erased the details of 1 audit records" in result.output, result.output
+    assert [data for _action, _reason, data in _details_of(app)] == [
+        None,
+        '{"filters":{"text":"recent@example.net"}}',
+    ]
+    with app.app_context():
+        assert audit.verify().erased == [_ids(app)[0]]
+
+
+def test_erased_details_cannot_be_guessed_from_what_the_chain_keeps(app: Flask) -> None:
+    with app.app_context(), write_transaction():
+        event = audit.record(audit.SYSTEM, "export", data={"filters": {"text": "x@example.net"}})
+        assert event.details is not None
+        salt = event.details.salt
+        assert salt is not None
+        guess = audit.canonical({"filters": {"text": "x@example.net"}})
+        assert event.details_digest == audit.details_digest(salt, None, guess)
+        assert audit.erase_exports_before(utcnow() + timedelta(seconds=1)) == 1
+        event_id = event.id
+    with app.app_context():
+        details = db.session.get_one(AuditDetails, event_id)
+        # The digest stays in the chain; without the salt, no guess can be checked against it.
+        assert (details.salt, details.reason, details.data) == (None, None, None)
+        assert details.erased_at is not None
+
+
+def test_details_deleted_rather_than_erased_are_found(app: Flask) -> None:
+    make_endorsement(app, State.VERIFIED)
+    with app.app_context(), write_transaction():
+        event_id = audit.record(audit.SYSTEM, "export", data={"filters": {"text": "x"}}).id
+    with app.app_context():
+        db.session.execute(delete(AuditDetails).where(AuditDetails.event_id == event_id))
+        db.session.commit()
+        result = audit.verify()
+    assert (result.broken_id, result.problem) == (
+        event_id,
+        "its details are missing (deleted, not erased)",
+    )

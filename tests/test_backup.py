@@ -8,17 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import flask_migrate
-import psycopg
 import pytest
 from flask import Flask
-from psycopg import sql
-from sqlalchemy import MetaData, select, update
-from sqlalchemy.engine import make_url
+from sqlalchemy import select, update
 
 from endorse import audit, backup, operations
 from endorse.content import dossier, pages
@@ -26,58 +22,16 @@ from endorse.database import write_transaction
 from endorse.extensions import db
 from endorse.models import Endorsement, Logo, State
 from endorse.models.types import utcnow
+from endorse.tokens import Purpose, make_token
 
-from .conftest import PG_URL, make_app
+from .conftest import PG_URL
 from .helpers import make_endorsement, make_user
 
 pytestmark = pytest.mark.real_commits  # other connections, threads or DDL see the data
 
 TARGETS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
-# Not the shared `test` database: other tests' fixtures truncate that one.
-PG_TARGET = "endorse_backup_test"
 LOGO = b"\x89PNG\r\n\x1a\n\x00\xffnot really a picture\x00"
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n\x00\x01 the dossier \xff"
-
-
-@pytest.fixture(scope="session")
-def pg_target_url() -> str:
-    """A PostgreSQL database of its own for imports, created once."""
-    assert PG_URL
-    server = make_url(PG_URL).set(drivername="postgresql")
-    conninfo = server.render_as_string(hide_password=False)
-    with psycopg.connect(conninfo, autocommit=True) as connection:
-        found = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", (PG_TARGET,)
-        ).fetchone()
-        if found is None:
-            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(PG_TARGET)))
-    return server.set(database=PG_TARGET).render_as_string(hide_password=False)
-
-
-@pytest.fixture
-def empty_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[str], Flask]]:
-    """Make an app on a second, empty database brought up to date by the migrations."""
-    made: list[Flask] = []
-
-    def make(backend: str, revision: str = "head") -> Flask:
-        if backend == "postgresql":
-            url = request.getfixturevalue("pg_target_url")
-        else:
-            url = f"sqlite:///{tmp_path / f'target-{len(made)}.sqlite'}"
-        app = make_app(url, tmp_path / f"target-instance-{len(made)}")
-        made.append(app)
-        with app.app_context():
-            metadata = MetaData()
-            metadata.reflect(db.engine)
-            metadata.drop_all(db.engine)
-            flask_migrate.upgrade(revision=revision)
-        return app
-
-    yield make
-    for app in made:
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
 
 
 def populate(app: Flask) -> dict[str, int]:
@@ -123,6 +77,10 @@ def populate(app: Flask) -> dict[str, int]:
                 .where(Endorsement.id == ids["unverified"])
                 .values(duplicate_of_id=ids["by_moderator"])
             )
+        # An export naming a signer who then erased their data: details erased, on record.
+        operations.record_export(actor, {"text": "withdrawn@org.example"})
+        nonce = db.session.get_one(Endorsement, ids["withdrawn"]).token_nonce
+        operations.erase_by_signer(make_token(Purpose.MANAGE, ids["withdrawn"], nonce))
         dossier.upload_dossier("fr", "dossier.pdf", PDF, actor)
         pages.save_page("what-you-can-do", "nl", "Wat je kunt doen", "**Teken** nu.", actor)
         pages.save_answer("why-detained", "en", "Why?", "Because *they* can.", actor)
@@ -182,6 +140,10 @@ def test_round_trip_keeps_every_row_the_chain_and_the_count(
     for table in ("users", "documents", "content_pages", "faq_items", "outbox_messages"):
         assert source[table], table
     assert any(row["actor_user_id"] for row in source["audit_events"])
+    # The trail's details travel with it, erased or not: the chain seals their digests.
+    erased = [row["event_id"] for row in source["audit_details"] if row["erased_at"]]
+    assert erased
+    assert any(row["reason"] for row in source["audit_details"])
     assert any((row["duplicate_of_id"] or 0) > row["id"] for row in source["endorsements"])
     [logo] = document["tables"]["logos"]
     assert logo["endorsement_id"] == ids["approved"]
@@ -203,6 +165,7 @@ def test_round_trip_keeps_every_row_the_chain_and_the_count(
         verification = audit.verify()
         assert verification.ok
         assert verification.checked == len(source["audit_events"])
+        assert verification.erased == erased
     verified = destination.test_cli_runner().invoke(args=["endorse", "audit", "verify"])
     assert verified.exit_code == 0, verified.output
     count, head = public_answers(destination)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from flask import Flask
 from sqlalchemy import delete, select, update
 
@@ -141,6 +142,18 @@ def test_illegal_decisions_fail_with_a_message(app: Flask, runner: Any) -> None:
     unknown = runner.invoke(args=["endorse", "approve", "1", "--moderator", "who@x.example"])
     assert unknown.exit_code != 0
     assert "no active moderator" in unknown.output
+
+
+@pytest.mark.parametrize(
+    "args", [["approve"], ["reject", "--reason", "spam"]], ids=["approve", "reject"]
+)
+@pytest.mark.parametrize("number", [str(2**31), str(2**63), "0"])
+def test_a_number_no_endorsement_can_have_is_a_usage_error(
+    runner: Any, args: list[str], number: str
+) -> None:
+    result = runner.invoke(args=["endorse", args[0], number, *args[1:]])
+    assert result.exit_code == 2, result.output
+    assert "is not in the range" in result.output
 
 
 def test_approving_twice_is_harmless(app: Flask, runner: Any) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -104,3 +105,25 @@ def test_the_commands_list_themselves_without_a_secret_key(tmp_path: Path) -> No
     assert result.returncode == 0, result.stderr
     assert "approve" in result.stdout
     assert "mail-worker" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("settings", "warned"),
+    [
+        ({}, True),  # production, limits counted in each worker's memory
+        ({"RATELIMIT_STORAGE_URL": "redis://127.0.0.1:6379/0"}, False),
+        ({"TESTING": True}, False),
+    ],
+    ids=["production-memory", "production-redis", "testing"],
+)
+def test_production_warns_that_memory_limits_count_per_worker(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, settings: dict[str, object], warned: bool
+) -> None:
+    with caplog.at_level(logging.WARNING):
+        create_app({"SECRET_KEY": "k" * 32, "INSTANCE_PATH": str(tmp_path), **settings})
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    said = [message for message in warnings if "memory://" in message]
+    assert bool(said) == warned, warnings
+    if warned:
+        assert "each worker" in said[0]
+        assert "ENDORSE_RATELIMIT_STORAGE_URL" in said[0]

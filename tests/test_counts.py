@@ -19,7 +19,6 @@ from endorse.tokens import Purpose, make_token
 
 from .conftest import make_app
 from .helpers import make_endorsement
-from .test_backup import pg_target_url  # noqa: F401  (a database of its own, for migrating)
 
 
 def _tallies(app: Flask) -> tuple[dict[str, int], dict[Region, int], dict[str, int], int]:

@@ -1,5 +1,6 @@
 """Hostile payloads, by hand: script in every field shown inert on every page, feed, export
-and console page; links of one purpose, key or entry replayed as another; SQL in search boxes."""
+and console page; links of one purpose, key or entry replayed as another; SQL in search boxes;
+hostile addresses (where a sign-in leads, ids no row can have); logos of huge dimensions."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from markupsafe import escape
+from PIL import Image
 from sqlalchemy import select
 
 from endorse.config import LANGUAGES
@@ -24,6 +26,7 @@ from endorse.models import Endorsement, PublicTally, State, User
 from endorse.tokens import Purpose, make_token
 
 from .helpers import (
+    PASSWORD,
     VALID_SIGNATURE,
     Mailbox,
     csrf_token,
@@ -509,3 +512,121 @@ def test_sql_in_a_search_box_is_only_text(
     assert_inert_html(console.get_data(as_text=True), "console search")
     assert_inert_csv(moderator.get(f"/moderate/endorsements.csv?q={q}"), "console CSV")
     assert _state(app) == before
+
+
+# (d) Hostile addresses: where a sign-in leads, and ids no row can have.
+
+#: ``next=`` targets that must never become the Location of a redirect, as sent in a URL.
+HOSTILE_NEXT = {
+    "crlf": "%2Fmoderate%0D%0AX",
+    "header-injection": "%2Fmoderate%2F%0D%0ASet-Cookie%3A%20session%3Dstolen",
+    "lf": "%2Fmoderate%0AX",
+    "cr": "%2Fmoderate%0DX",
+    "tab": "%2Fmoderate%09X",
+    "nul": "%2Fmoderate%00X",
+    "delete": "%2Fmoderate%7FX",
+    "other-site": "https%3A%2F%2Fevil.example%2Fmoderate",
+    "protocol-relative": "%2F%2Fevil.example%2Fmoderate",
+    "backslash": "%2F%5Cevil.example",
+    "javascript": "javascript%3Aalert(1)",
+    "outside-the-console": "%2Fen%2Fsign",
+}
+
+
+@pytest.mark.parametrize("target", HOSTILE_NEXT.values(), ids=HOSTILE_NEXT.keys())
+def test_a_hostile_next_is_dropped_and_the_sign_in_still_works(app: Flask, target: str) -> None:
+    make_user(app, "mod@campaign.example")
+    client = app.test_client()
+    page = f"/moderate/login?next={target}"
+    response = client.post(
+        page,
+        data={
+            "csrf_token": csrf_token(client, page),
+            "email": "mod@campaign.example",
+            "password": PASSWORD,
+        },
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/moderate/"
+    assert client.get("/moderate/").status_code == 200
+
+
+# Ids past what the database holds: PostgreSQL's integer ends at 2**31 - 1, SQLite's at 2**63 - 1.
+
+OUT_OF_RANGE = [str(2**31), str(2**63), str(2**64), "0", "9" * 30]
+ID_PATHS = [
+    ("GET", "/logos/{}.webp"),
+    ("GET", "/moderate/endorsements/{}"),
+    ("GET", "/moderate/endorsements/{}/edit"),
+    ("POST", "/moderate/endorsements/{}/edit"),
+    ("POST", "/moderate/endorsements/{}/approve"),
+    ("POST", "/moderate/endorsements/{}/reject"),
+    ("POST", "/moderate/endorsements/{}/hide"),
+    ("POST", "/moderate/users/{}/role"),
+    ("POST", "/moderate/users/{}/deactivate"),
+    ("POST", "/moderate/users/{}/activate"),
+]
+
+
+@pytest.mark.parametrize("number", OUT_OF_RANGE)
+def test_an_id_out_of_range_is_not_found(app: Flask, admin: FlaskClient, number: str) -> None:
+    make_endorsement(app, State.APPROVED)
+    token = csrf_token(admin, "/moderate/users")
+    for method, path in ID_PATHS:
+        url = path.format(number)
+        if method == "GET":
+            response = admin.get(url)
+        else:
+            response = admin.post(url, data={"csrf_token": token, "role": "admin"})
+        assert response.status_code == 404, (url, response.status_code)
+
+
+@pytest.mark.parametrize("number", OUT_OF_RANGE)
+def test_an_id_or_page_out_of_range_in_a_query_is_refused_or_ignored(
+    app: Flask, moderator: FlaskClient, number: str
+) -> None:
+    entry_id = make_endorsement(app, State.VERIFIED)
+    audit_page = moderator.get(f"/moderate/audit?endorsement={number}")
+    assert audit_page.status_code == 200
+    assert 'id="endorsement-error"' in audit_page.get_data(as_text=True)
+    for listing in ("/moderate/audit", "/moderate/endorsements"):
+        assert moderator.get(f"{listing}?page={number}").status_code == 200, listing
+    bulk = moderator.post(
+        "/moderate/queue",
+        data={
+            "csrf_token": csrf_token(moderator, "/moderate/queue"),
+            "ids": [str(entry_id), number],
+            "approve": "y",
+        },
+    )
+    assert bulk.status_code == 302
+    with app.app_context():
+        assert db.session.get(Endorsement, entry_id).state == State.VERIFIED  # type: ignore[union-attr]
+
+
+# (e) Images that are small files and huge pictures.
+
+#: Few bytes, many pixels: each PNG is under 160 KB and describes 36 to 40 million pixels.
+HUGE_IMAGES = {"grey-6000": ("L", (6000, 6000)), "rgba-6300": ("RGBA", (6300, 6300))}
+
+
+@pytest.mark.parametrize(("mode", "size"), HUGE_IMAGES.values(), ids=HUGE_IMAGES.keys())
+def test_a_logo_of_huge_dimensions_is_refused_clearly_and_never_stored(
+    app: Flask, client: FlaskClient, mode: str, size: tuple[int, int]
+) -> None:
+    out = io.BytesIO()
+    Image.new(mode, size).save(out, format="PNG", optimize=True)
+    assert len(out.getvalue()) < 160 * 1024
+    form = {
+        **VALID_SIGNATURE,
+        "csrf_token": csrf_token(client, "/en/sign"),
+        "logo": (io.BytesIO(out.getvalue()), "logo.png"),
+        "logo_consent": "y",
+    }
+    response = client.post("/en/sign", data=form, content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert errors_on(response) == [
+        "The logo is too large: please use an image of at most 4096 pixels on each side."
+    ]
+    with app.app_context():
+        assert db.session.scalar(select(Endorsement.id)) is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -20,8 +21,8 @@ from flask import Flask
 from sqlalchemy import select
 
 from endorse.extensions import db
-from endorse.mail import outbox
-from endorse.models import Endorsement, MailStatus, OutboxMessage
+from endorse.mail import messages, outbox
+from endorse.models import Endorsement, MailStatus, OutboxMessage, RejectReason, State
 from endorse.models.types import utcnow
 
 from .helpers import (
@@ -319,3 +320,34 @@ def test_a_retried_mail_keeps_its_message_id(
     assert delivered["Message-ID"] == first_try["Message-ID"]
     [message] = _messages(app)
     assert (message.status, message.attempts) == (MailStatus.SENT, 2)
+
+
+#: A web address, a domain-like word or an email address, as a mail program would link them.
+ADDRESS = re.compile(r"[\w-]+://\S+|\S+@[\w-]+(?:\.[\w-]+)+|[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}", re.I)
+HREF = re.compile(r"""href=["']([^"']*)["']""")
+
+
+def test_mails_carry_no_link_but_our_own(app: Flask) -> None:
+    """A name from before the sign form refused addresses (or a moderator's edit) still
+    reaches mails: there, every address in it is defused."""
+    entry_id = make_endorsement(
+        app,
+        State.VERIFIED,
+        name="Free money at evil.example or ｅｖｉｌ．ｅｘａｍｐｌｅ",
+        contact_name="Ann, mail ann@evil.example or see http://evil.example/x",
+        contact_email="ann@payload.example",
+    )
+    with app.app_context():
+        entry = db.session.get_one(Endorsement, entry_id)
+        drafts = [
+            messages.confirmation(entry),
+            messages.already_confirmed(entry),
+            messages.rejected(entry, RejectReason.SPAM, None),
+            messages.manage(entry),
+        ]
+    for draft in drafts:
+        for body in (draft.text, draft.html):
+            found = [a for a in ADDRESS.findall(body) if not a.startswith("http://endorse.test/")]
+            assert found == [], body
+            assert "evil[.]example" in body
+        assert all(href.startswith("http://endorse.test/") for href in HREF.findall(draft.html))

@@ -355,3 +355,24 @@ def test_unknown_endorsements_are_404(moderator: FlaskClient) -> None:
     assert moderator.get("/moderate/endorsements/999999").status_code == 404
     page = "/moderate/queue"
     assert post_action(moderator, "/moderate/endorsements/999999/approve", page).status_code == 404
+
+
+def test_a_website_stored_before_it_was_refused_feeds_no_hint(app: Flask) -> None:
+    """``http://evil.example\\@good.org`` leads browsers to evil.example: it is no sign of
+    the same organisation as good.org, nor of an email on good.org."""
+    from endorse.moderation import queries
+
+    make_endorsement(app, State.VERIFIED, website="https://good.org", name="Good Org")
+    tricky = make_endorsement(
+        app,
+        State.VERIFIED,
+        website="http://evil.example\\@good.org",
+        name="Tricky Org",
+        contact_email="someone@evil.example",
+    )
+    with app.app_context():
+        entry = db.session.get(Endorsement, tricky)
+        assert entry is not None
+        found = queries.hints(entry)
+    assert found.same_website == []
+    assert not found.domain_mismatch

@@ -5,14 +5,17 @@ from __future__ import annotations
 import dataclasses
 import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
+from sqlalchemy import text as sql
 
-from endorse import audit
+from endorse import audit, operations
+from endorse.database import write_transaction
 from endorse.extensions import db
 from endorse.models import ActorKind, AuditEvent, Endorsement, MailKind, OutboxMessage, State
 from endorse.models.types import utcnow
@@ -20,6 +23,7 @@ from endorse.moderation.forms import EditForm
 from endorse.operations import EDITABLE
 from endorse.public.forms import ManageForm, SignForm
 from endorse.publication import PublicEntry
+from endorse.tokens import Purpose, make_token
 
 from .helpers import Mailbox, csrf_token, make_endorsement, submit, text_of
 
@@ -247,6 +251,31 @@ def test_purge_deletes_old_unconfirmed_and_erases_old_closed(app: Flask, runner:
     assert "deleted 0 unconfirmed, erased contact data of 0" in again.output
 
 
+@pytest.mark.parametrize("state", [State.REJECTED, State.WITHDRAWN])
+def test_purge_erases_personal_data_and_keeps_the_state(
+    app: Flask, runner: Any, state: State
+) -> None:
+    entry_id = make_endorsement(app, state, contact_email="old@closed.example")
+    long_ago = utcnow() - timedelta(days=400)
+    with app.app_context():
+        db.session.execute(
+            update(Endorsement)
+            .where(Endorsement.id == entry_id)
+            .values(rejected_at=long_ago, withdrawn_at=long_ago)
+        )
+        db.session.commit()
+        before = db.session.scalar(select(func.count()).select_from(AuditEvent))
+    assert "erased contact data of 1" in runner.invoke(args=["endorse", "purge"]).output
+    entry = _entry(app, entry_id)
+    assert entry.state == state
+    assert entry.contact_email is None
+    with app.app_context():
+        [added] = db.session.scalars(select(AuditEvent).offset(before).order_by(AuditEvent.id))
+        assert (added.action, added.actor_kind) == ("erase", ActorKind.SYSTEM)
+        assert (added.from_state, added.to_state) == (None, None)
+        assert audit.verify().ok
+
+
 def test_purge_delays_can_be_given(app: Flask, runner: Any) -> None:
     entry_id = make_endorsement(app, State.UNVERIFIED)
     with app.app_context():
@@ -411,3 +440,46 @@ def test_a_signers_edit_of_a_withdrawn_entry_is_refused(
     assert (entry.name, entry.state) == ("Old Name", State.WITHDRAWN)
     with app.app_context():
         assert audit.head().records == records
+
+
+def _sqlite_files(app: Flask) -> list[Path]:
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("the files of an SQLite database")
+        path = Path(str(db.engine.url.database))
+    return [path, path.with_name(f"{path.name}-wal")]
+
+
+def _traces(files: list[Path], *secrets: str) -> list[str]:
+    found = []
+    for file in files:
+        content = file.read_bytes() if file.exists() else b""
+        found += [f"{secret} in {file.name}" for secret in secrets if secret.encode() in content]
+    return found
+
+
+@pytest.mark.real_commits
+@pytest.mark.parametrize("how", ["by the signer", "by purge"])
+def test_erased_data_leaves_no_trace_in_the_sqlite_files(app: Flask, how: str) -> None:
+    """secure_delete zeroes what is erased in the database file, and a checkpoint copies the
+    write-ahead log into it and empties the log, which otherwise keeps the old pages."""
+    files = _sqlite_files(app)
+    with app.app_context():
+        # On by default in Debian's SQLite; not in every build Python may come with.
+        assert db.session.execute(sql("PRAGMA secure_delete")).scalar() == 1
+        db.session.remove()
+    email, name = "trace-7f3a9c@erased.example", "Tracy Vanderplas-Unique"
+    state = State.APPROVED if how == "by the signer" else State.REJECTED
+    entry_id = make_endorsement(app, state, contact_email=email, contact_name=name)
+    assert _traces(files, email, name)  # they are on disk, in the log or the database
+    with app.app_context():
+        if how == "by the signer":
+            nonce = db.session.get_one(Endorsement, entry_id).token_nonce
+            operations.erase_by_signer(make_token(Purpose.MANAGE, entry_id, nonce))
+        else:
+            long_ago = utcnow() - timedelta(days=400)
+            with write_transaction():
+                db.session.execute(update(Endorsement).values(rejected_at=long_ago))
+            assert operations.purge(30, 365).erased == 1
+        db.session.remove()
+    assert _traces(files, email, name) == []

@@ -201,6 +201,21 @@ BAD_INPUT = [
     ({"region": ""}, "choose one of the options"),
     ({"website": "javascript:alert(1)"}, "web address"),
     ({"website": "not a url"}, "web address"),
+    # Python reads good.org as the host of the first two, browsers go to evil.example; the
+    # others show good.org to a reader, before the @, and lead to evil.example.
+    ({"website": "http://evil.example\\@good.org"}, "web address"),
+    ({"website": "https://evil.example\\.good.org/"}, "web address"),
+    ({"website": "https://good.org@evil.example"}, "web address"),
+    ({"website": "good.org:443@evil.example"}, "web address"),
+    ({"website": "https://user:password@good.org"}, "web address"),
+    # Addresses in the names a mail from the campaign repeats to its reader.
+    ({"name": "Visit evil.example today"}, "without a web or email address"),
+    ({"name": "Org www.evil"}, "without a web or email address"),
+    ({"name": "ｅｖｉｌ．ｅｘａｍｐｌｅ"}, "without a web or email address"),
+    ({"name": "evil\u3002example"}, "without a web or email address"),
+    ({"name": "evi\u034fl.exa\u200bmple"}, "without a web or email address"),
+    ({"contact_name": "Ann https://evil.example/x"}, "without a web or email address"),
+    ({"contact_name": "write to ann@evil.example"}, "without a web or email address"),
     ({"name": "Nul\x00Org"}, "characters that are not allowed"),
     ({"statement": "bell\x07"}, "characters that are not allowed"),
 ]

@@ -12,6 +12,7 @@ from typing import Any
 from .. import publication
 from ..config import DEFAULTS
 from ..models import Area, Category, Region
+from ..models.types import MAX_ID
 
 _LETTERS = [*publication.LETTERS, publication.OTHER_LETTER]
 
@@ -250,12 +251,12 @@ DOCUMENT: dict[str, Any] = {
                     _query(
                         "after",
                         "Start after the supporter with this id (from `next`).",
-                        {"type": "integer", "minimum": 0, "maximum": publication.MAX_ID},
+                        {"type": "integer", "minimum": 0, "maximum": MAX_ID},
                     ),
                     _query(
                         "before",
                         "End before the supporter with this id (from `previous`).",
-                        {"type": "integer", "minimum": 0, "maximum": publication.MAX_ID},
+                        {"type": "integer", "minimum": 0, "maximum": MAX_ID},
                     ),
                     _query(
                         "per_page",

@@ -13,6 +13,7 @@ from .. import operations
 from ..audit import SYSTEM, Actor
 from ..errors import DomainError
 from ..models import Endorsement, Role, State
+from ..models.types import MAX_ID
 from ..moderation import accounts, queries
 
 
@@ -23,6 +24,10 @@ def _actor(moderator_email: str | None) -> Actor:
     if user is None:
         raise click.ClickException(f"no active moderator account {moderator_email}")
     return Actor.moderator(user.id)
+
+
+#: An endorsement's number as the database can hold it.
+ENDORSEMENT_ID = click.IntRange(1, MAX_ID)
 
 
 @click.command("create-user")
@@ -104,7 +109,7 @@ def _decide(
 
 
 @click.command("approve")
-@click.argument("endorsement_id", type=int)
+@click.argument("endorsement_id", type=ENDORSEMENT_ID)
 @click.option("--moderator", help="Your account's email, for the audit trail.")
 @with_appcontext
 def approve(endorsement_id: int, moderator: str | None) -> None:
@@ -113,7 +118,7 @@ def approve(endorsement_id: int, moderator: str | None) -> None:
 
 
 @click.command("reject")
-@click.argument("endorsement_id", type=int)
+@click.argument("endorsement_id", type=ENDORSEMENT_ID)
 @click.option("--reason", required=True, help="Why, for the audit trail.")
 @click.option("--moderator", help="Your account's email, for the audit trail.")
 @with_appcontext

@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 from .. import audit, operations, projections
 from ..config import effective_config
 from ..database import write_transaction
+from ..moderation import lockout
 
 
 @click.command("recount")
@@ -49,7 +50,12 @@ def purge(unverified_days: int | None, closed_days: int | None) -> None:
     report = operations.purge(
         unverified_days or cfg["PURGE_UNVERIFIED_DAYS"], closed_days or cfg["PURGE_CLOSED_DAYS"]
     )
-    click.echo(f"deleted {report.deleted} unconfirmed, erased contact data of {report.erased}")
+    forgotten = lockout.forget_stale()
+    click.echo(
+        f"deleted {report.deleted} unconfirmed, erased contact data of {report.erased}, "
+        f"erased the details of {report.details_erased} audit records, "
+        f"forgot {forgotten} old counts of failed sign-ins"
+    )
 
 
 @click.group("audit")
@@ -60,15 +66,31 @@ def audit_cli() -> None:
 @audit_cli.command("verify")
 @with_appcontext
 def audit_verify() -> None:
-    """Check the whole hash chain; name the first broken record."""
+    """Check the whole hash chain; name the first broken record, and those whose details
+    (personal data) were erased."""
     result = audit.verify()
+    erased = _ranges(result.erased)
     if not result.ok:
         raise click.ClickException(
             f"audit record #{result.broken_id} {result.problem}; "
             f"{result.checked} records before it are intact"
+            + (f" (details erased from {len(result.erased)}: {erased})" if erased else "")
         )
     head = audit.head()
     click.echo(f"audit trail intact: {result.checked} records, head {head.hash}")
+    if erased:
+        click.echo(f"details erased (personal data) from {len(result.erased)} records: {erased}")
+
+
+def _ranges(ids: list[int]) -> str:
+    """Ids in order, runs written as ranges: "#3, #7-#9"."""
+    runs: list[list[int]] = []
+    for number in ids:
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    return ", ".join(f"#{run[0]}" if len(run) == 1 else f"#{run[0]}-#{run[-1]}" for run in runs)
 
 
 COMMANDS = [recount, show_config, purge, audit_cli]

@@ -1,6 +1,6 @@
 """Typed models and the domain's fixed vocabularies."""
 
-from .audit import ActorKind, AuditEvent
+from .audit import ActorKind, AuditDetails, AuditEvent
 from .choices import Area, Category, Region, RejectReason
 from .content import ContentPage, Document, FaqItem, Logo
 from .counts import Facet, PublicTally
@@ -16,7 +16,7 @@ from .states import (
     NotEditable,
     State,
 )
-from .user import Role, User
+from .user import LoginFailures, Role, User
 
 __all__ = [
     "DECIDED_STATES",
@@ -25,6 +25,7 @@ __all__ = [
     "PUBLIC_STATES",
     "ActorKind",
     "Area",
+    "AuditDetails",
     "AuditEvent",
     "Category",
     "ContentPage",
@@ -33,6 +34,7 @@ __all__ = [
     "Facet",
     "FaqItem",
     "IllegalTransition",
+    "LoginFailures",
     "Logo",
     "MailKind",
     "MailStatus",

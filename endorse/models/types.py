@@ -8,6 +8,9 @@ from typing import Any
 from sqlalchemy import DateTime, Enum
 from sqlalchemy.types import TypeDecorator
 
+#: The largest id a row can have: ids are PostgreSQL integers, 32 bits wide (SQLite's are 64).
+MAX_ID = 2**31 - 1
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)

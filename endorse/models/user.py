@@ -1,4 +1,4 @@
-"""Moderator accounts."""
+"""Moderator accounts, and the failed sign-ins counted against an address."""
 
 from __future__ import annotations
 
@@ -54,3 +54,16 @@ class User(UserMixin, Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+
+class LoginFailures(Model):
+    """Sign-in attempts with one address that have not succeeded, and until when the next one
+    must wait (see ``moderation.lockout``). For any address typed, with or without an account."""
+
+    __tablename__ = "login_failures"
+
+    # SHA-256 of the address as the sign-in reads it: no typed address is kept as such.
+    address_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -20,6 +20,7 @@ from ..mail.outbox import deliver_after_response, enqueue
 from ..models import MailKind, Role, User
 from ..models.types import utcnow
 from ..tokens import Purpose, TokenUsed, new_nonce, nonce_matches, read_token
+from . import lockout
 
 MIN_PASSWORD = 12
 
@@ -142,13 +143,24 @@ def set_password(token: str, password: str) -> User:
     return user
 
 
-def authenticate(email: str, password: str) -> User | None:
-    """The active account with this email and password, or None, in the same time either way."""
+def login_address(email: str) -> str:
+    """The address as the sign-in reads it: the account's, for every spelling that reaches it.
+    Text that is no address at all stands for itself, folded, so it is counted like any other."""
     try:
-        address = normalize_email(email)
+        return normalize_email(email)
     except InvalidEmail:
-        address = ""
-    user = db.session.scalar(select(User).where(User.email == address)) if address else None
+        return " ".join(email.split()).casefold()
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active account with this email and password, or None, in the same time either way.
+
+    Raises ``lockout.MustWait`` while the address has failed too often (see ``lockout``),
+    known or not, right password or not.
+    """
+    address = login_address(email)
+    lockout.begin_attempt(address)
+    user = db.session.scalar(select(User).where(User.email == address))
     if user is None:
         User(password_hash=_dummy_hash(_hash_method())).check_password(password)
         return None
@@ -156,6 +168,7 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     with write_transaction():
         db.session.get_one(User, user.id).last_login_at = utcnow()
+        lockout.succeeded(address)
     return db.session.get(User, user.id)
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import time
+import unicodedata
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
@@ -12,12 +14,13 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
 from ..extensions import limiter, login_manager
 from ..tokens import TokenError
-from . import accounts, bp
+from . import accounts, bp, lockout
 from .forms import LoginForm, SetPasswordForm
 
 #: The only console pages open without an account.
@@ -68,8 +71,12 @@ def _guard() -> ResponseReturnValue | None:
 
 
 def _safe_next(target: str | None) -> str | None:
-    """Only a path on this site: never an open redirect."""
-    if not target:
+    """Only a path on this site: never an open redirect, never a broken header.
+
+    A control character (CR, LF, tab, NUL...) has no place in a path we made: a CR or LF would
+    end the Location header (the server refuses such a redirect, and the sign-in with it).
+    """
+    if not target or any(unicodedata.category(char) == "Cc" for char in target):
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
@@ -83,10 +90,6 @@ def _login_failed(response: Any) -> bool:
     return bool(response.status_code == 401)
 
 
-def _account_key() -> str:
-    return "login-account:" + (request.form.get("email") or "").strip().lower()
-
-
 def _ip_key() -> str:
     return "login-ip:" + get_remote_address()
 
@@ -98,17 +101,16 @@ def _ip_key() -> str:
     methods=["POST"],
     deduct_when=_login_failed,
 )
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
-    key_func=_account_key,
-    methods=["POST"],
-    deduct_when=_login_failed,
-)
 def login() -> ResponseReturnValue:
+    """Sign in. Failed attempts with one address make the next ones wait (``lockout``); those
+    from one network address are limited too, by Flask-Limiter."""
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        user = accounts.authenticate(*form.credentials())
+        try:
+            user = accounts.authenticate(*form.credentials())
+        except lockout.MustWait as wait:
+            return _must_wait(form, wait.seconds)
         if user is not None:
             session.clear()  # nothing from before the login survives it
             login_user(user)
@@ -120,6 +122,22 @@ def login() -> ResponseReturnValue:
     elif request.method == "POST":
         status = 400
     return render_template("moderation/login.html", form=form), status
+
+
+def _must_wait(form: LoginForm, seconds: int) -> ResponseReturnValue:
+    minutes = max(1, math.ceil(seconds / 60))
+    flash(
+        ngettext(
+            "Too many failed sign-ins with this address. Please wait %(num)d minute and "
+            "try again, or ask an admin to clear them.",
+            "Too many failed sign-ins with this address. Please wait %(num)d minutes and "
+            "try again, or ask an admin to clear them.",
+            minutes,
+        ),
+        "error",
+    )
+    page = render_template("moderation/login.html", form=form)
+    return page, 429, {"Retry-After": str(seconds)}
 
 
 @bp.post("/logout")

@@ -18,9 +18,10 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, ValidationError
 
 from ..models import Category, Region, RejectReason, Role, State
+from ..models.types import MAX_ID
 from ..public.fields import (
     ChoiceField,
     SelectChoice,
@@ -115,8 +116,16 @@ class RejectForm(FlaskForm):
     submit = SubmitField(_l("Reject"))
 
 
+def _ids_in_range(_form: FlaskForm, field: SelectMultipleField) -> None:
+    """Only ids a row can have: the database is never asked for one it cannot hold."""
+    if any(not 1 <= number <= MAX_ID for number in field.data or []):
+        raise ValidationError(str(_l("Select at least one endorsement.")))
+
+
 class BulkForm(FlaskForm):
-    ids = SelectMultipleField(_l("Endorsements"), coerce=int, validate_choice=False)
+    ids = SelectMultipleField(
+        _l("Endorsements"), coerce=int, validate_choice=False, validators=[_ids_in_range]
+    )
     code = ChoiceField(
         _l("Reason for rejecting"),
         choices=_blank(_l("Choose one…")) + [SelectChoice(r.value, r.label) for r in RejectReason],
@@ -190,7 +199,13 @@ class AuditSearchForm(FlaskForm):
         filters=[clean_line],
         validators=[Optional(), Length(max=32), plain_characters],
     )
-    endorsement = IntegerField(_l("Endorsement number"), validators=[Optional()])
+    endorsement = IntegerField(
+        _l("Endorsement number"),
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=MAX_ID, message=_l("Please enter an endorsement number.")),
+        ],
+    )
     actor = StringField(
         _l("Moderator's email"),
         filters=[clean_line],

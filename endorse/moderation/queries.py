@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TypeVar
-from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
@@ -15,6 +14,8 @@ from sqlalchemy import Select, SQLColumnExpression, func, or_, select
 
 from ..extensions import db
 from ..models import PUBLIC_STATES, AuditEvent, Category, Endorsement, Region, State, User
+from ..models.types import MAX_ID
+from ..public.fields import website_host
 from ..text import fold
 
 # Addresses anyone can open: a match between them says nothing about an organisation.
@@ -56,7 +57,9 @@ def email_domain(address: str | None) -> str | None:
 
 
 def website_domain(url: str | None) -> str | None:
-    host = (urlsplit(url).hostname or "") if url else ""
+    """The site a website leads to, for the hints; none for an address the form now refuses
+    (one stored before it did), since its host is not what a browser would visit."""
+    host = (website_host(url) or "") if url else ""
     return host.removeprefix("www.") or None
 
 
@@ -189,7 +192,8 @@ def search(filters: Filters, page: int = 1) -> Pagination:
 def _page_of(query: Select, page: int) -> Pagination:
     """A page of ``query``, ``PER_PAGE`` rows long; a page past the end shows the last one."""
     per_page = current_app.config["PER_PAGE"]
-    found = db.paginate(query, page=max(page, 1), per_page=per_page, error_out=False)
+    page = min(max(page, 1), MAX_ID)  # an offset the database can hold; past the end anyway
+    found = db.paginate(query, page=page, per_page=per_page, error_out=False)
     if found.page > 1 and found.page > (found.pages or 1):
         found = db.paginate(query, page=found.pages, per_page=per_page, error_out=False)
     return found

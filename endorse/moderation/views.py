@@ -26,7 +26,7 @@ from ..extensions import db
 from ..i18n import current_language
 from ..models import Endorsement, IllegalTransition, NotEditable, RejectReason, Role, State
 from ..models.states import moderator_actions
-from . import accounts, bp, queries
+from . import accounts, bp, lockout, queries
 from .auth import admin_required
 from .forms import (
     ActionForm,
@@ -151,7 +151,7 @@ def export_csv() -> ResponseReturnValue:
     return caching.personal(response)
 
 
-@bp.get("/endorsements/<int:endorsement_id>")
+@bp.get("/endorsements/<id:endorsement_id>")
 def entry(endorsement_id: int) -> ResponseReturnValue:
     item = _entry_or_404(endorsement_id)
     return render_template(
@@ -164,7 +164,7 @@ def entry(endorsement_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.post("/endorsements/<int:endorsement_id>/approve")
+@bp.post("/endorsements/<id:endorsement_id>/approve")
 def approve(endorsement_id: int) -> ResponseReturnValue:
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -175,7 +175,7 @@ def approve(endorsement_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.post("/endorsements/<int:endorsement_id>/reject")
+@bp.post("/endorsements/<id:endorsement_id>/reject")
 def reject(endorsement_id: int) -> ResponseReturnValue:
     form = RejectForm()
     if not form.validate_on_submit():
@@ -212,7 +212,7 @@ def _simple(name: str, operation: Callable[..., bool], done: Callable[[], str]) 
             done(),
         )
 
-    bp.add_url_rule(f"/endorsements/<int:endorsement_id>/{name}", name, view, methods=["POST"])
+    bp.add_url_rule(f"/endorsements/<id:endorsement_id>/{name}", name, view, methods=["POST"])
 
 
 _simple("hide", operations.hide, lambda: _("Hidden from the public list."))
@@ -220,7 +220,7 @@ _simple("unhide", operations.unhide, lambda: _("Published again."))
 _simple("withdraw", operations.withdraw, lambda: _("Marked as withdrawn."))
 
 
-@bp.route("/endorsements/<int:endorsement_id>/edit", methods=["GET", "POST"])
+@bp.route("/endorsements/<id:endorsement_id>/edit", methods=["GET", "POST"])
 def edit(endorsement_id: int) -> ResponseReturnValue:
     item = _entry_or_404(endorsement_id)
     form = EditForm(obj=item) if request.method == "GET" else EditForm()
@@ -254,16 +254,22 @@ def audit_log() -> ResponseReturnValue:
     )
 
 
+def _accounts_page(invite: InviteForm, status: int = 200) -> ResponseReturnValue:
+    everyone = accounts.all_users()
+    return render_template(
+        "moderation/users.html",
+        users=everyone,
+        failures=lockout.of_accounts(everyone),
+        invite=invite,
+        role_form=RoleForm,
+        action=ActionForm(),
+    ), status
+
+
 @bp.get("/users")
 @admin_required
 def users() -> ResponseReturnValue:
-    return render_template(
-        "moderation/users.html",
-        users=accounts.all_users(),
-        invite=InviteForm(),
-        role_form=RoleForm,
-        action=ActionForm(),
-    )
+    return _accounts_page(InviteForm())
 
 
 @bp.post("/users")
@@ -278,13 +284,7 @@ def invite() -> ResponseReturnValue:
         else:
             flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
             return redirect(url_for("moderation.users"))
-    return render_template(
-        "moderation/users.html",
-        users=accounts.all_users(),
-        invite=form,
-        role_form=RoleForm,
-        action=ActionForm(),
-    ), 400
+    return _accounts_page(form, 400)
 
 
 def _account_message(error: accounts.AccountError) -> str:
@@ -309,7 +309,7 @@ def _user_change(user_id: int, change: Callable[[], Any], done: str) -> Response
     return redirect(url_for("moderation.users"))
 
 
-@bp.post("/users/<int:user_id>/role")
+@bp.post("/users/<id:user_id>/role")
 @admin_required
 def change_role(user_id: int) -> ResponseReturnValue:
     form = RoleForm()
@@ -322,7 +322,7 @@ def change_role(user_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.post("/users/<int:user_id>/deactivate")
+@bp.post("/users/<id:user_id>/deactivate")
 @admin_required
 def deactivate(user_id: int) -> ResponseReturnValue:
     if not ActionForm().validate_on_submit():
@@ -334,13 +334,25 @@ def deactivate(user_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.post("/users/<int:user_id>/activate")
+@bp.post("/users/<id:user_id>/activate")
 @admin_required
 def activate(user_id: int) -> ResponseReturnValue:
     if not ActionForm().validate_on_submit():
         abort(400)
     return _user_change(
         user_id, lambda: accounts.set_active(user_id, True, _me()), _("Account reactivated.")
+    )
+
+
+@bp.post("/users/<id:user_id>/clear-failures")
+@admin_required
+def clear_failures(user_id: int) -> ResponseReturnValue:
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    return _user_change(
+        user_id,
+        lambda: lockout.clear(user_id, _me()),
+        _("Failed sign-ins cleared: the account can sign in again at once."),
     )
 
 

@@ -17,6 +17,8 @@ from wtforms.fields.choices import SelectChoice as SelectChoice  # type: ignore[
 from wtforms.form import BaseForm
 from wtforms.validators import ValidationError
 
+from ..text import has_address
+
 _SPACES = re.compile(r"\s+")
 
 
@@ -53,6 +55,13 @@ def plain_characters(form: Form, field: Field) -> None:
             raise ValidationError(str(_l("This field contains characters that are not allowed.")))
 
 
+def no_address(form: Form, field: Field) -> None:
+    """Refuse a web address, a domain-like word or an email address in a name: mails from the
+    campaign repeat the names, and mail programs would make links of them."""
+    if isinstance(field.data, str) and has_address(field.data):
+        raise ValidationError(str(_l("Please write the name without a web or email address.")))
+
+
 def normalized_email(form: Form, field: Field) -> None:
     """Check an email address and keep it in normalised form."""
     if not field.data:
@@ -70,22 +79,35 @@ def normalized_email(form: Form, field: Field) -> None:
 
 
 def website_url(form: Form, field: Field) -> None:
-    """Accept ``example.org`` or a full http(s) address; store it with its scheme."""
+    """Accept ``example.org`` or a full http(s) address; store it with its scheme.
+
+    Only addresses whose host every reader agrees on: no backslash (browsers read it as a
+    slash, Python does not, so ``http://evil.example\\@good.org`` is good.org to the
+    moderators' hints and evil.example to a browser) and no user name or password before
+    an ``@`` (which shows one site to a reader and leads to another).
+    """
     if not field.data:
         field.data = None
         return
     value = field.data if "://" in field.data else f"https://{field.data}"
-    try:
-        parts = urlsplit(value)
-        host = parts.hostname or ""
-        host.encode("idna")
-    except (ValueError, UnicodeError) as exc:
-        raise ValidationError(
-            str(_l("Please enter a web address, like https://example.org."))
-        ) from exc
-    if parts.scheme not in ("http", "https") or "." not in host or " " in value:
+    if not website_host(value):
         raise ValidationError(str(_l("Please enter a web address, like https://example.org.")))
     field.data = value
+
+
+def website_host(url: str) -> str | None:
+    """The host of an http(s) address we accept as an organisation's website, else None."""
+    if "\\" in url or " " in url:
+        return None
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        host.encode("idna")
+    except (ValueError, UnicodeError):
+        return None
+    if parts.scheme not in ("http", "https") or "@" in parts.netloc or "." not in host:
+        return None
+    return host
 
 
 class ChoiceField(SelectField):

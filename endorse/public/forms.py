@@ -33,8 +33,9 @@ from wtforms.validators import (
 from .. import logos
 from ..models import Area, Category, Region
 from ..models import endorsement as limits
+from ..models.types import MAX_ID
 from ..operations import EDITABLE, PublicFields, Submission
-from ..publication import MAX_ID, MAX_PER_PAGE, SupporterQuery
+from ..publication import MAX_PER_PAGE, SupporterQuery
 from ..text import LETTERS, OTHER_LETTER
 from ..tokens import make_form_token
 from .fields import (
@@ -42,6 +43,7 @@ from .fields import (
     SelectChoice,
     clean_line,
     clean_text,
+    no_address,
     normalized_email,
     plain_characters,
     required_text,
@@ -101,6 +103,7 @@ class PublicFieldsForm:
             _required(_l("Please enter the name of your organisation.")),
             _at_most(limits.NAME_MAX),
             plain_characters,
+            no_address,
         ],
         description=_l("As you want it to appear in the list of supporters."),
         render_kw={"autocomplete": "organization"},
@@ -158,6 +161,7 @@ class SignForm(EmailMixin, PublicFieldsForm, PublicForm):
             _required(_l("Please enter your name.")),
             _at_most(limits.PERSON_MAX),
             plain_characters,
+            no_address,
         ],
         description=_l("Not published. Moderators may contact you to check the signature."),
         render_kw={"autocomplete": "name"},
@@ -181,7 +185,11 @@ class SignForm(EmailMixin, PublicFieldsForm, PublicForm):
     news_opt_in = BooleanField(_l("Send me occasional news from the campaign (optional)."))
     logo = FileField(
         _l("Logo (optional)"),
-        description=_l("PNG, JPEG or WebP, at most 2 MB. Shown beside your name once published."),
+        description=_l(
+            "PNG, JPEG or WebP, at most 2 MB and %(side)d pixels on each side. Shown beside "
+            "your name once published.",
+            side=logos.MAX_SOURCE_SIDE,
+        ),
         render_kw={"accept": "image/png,image/jpeg,image/webp"},
     )
     logo_consent = BooleanField(_l("We agree that our logo is shown with our name."))
@@ -203,6 +211,16 @@ class SignForm(EmailMixin, PublicFieldsForm, PublicForm):
             raise ValidationError(str(_l("The logo is larger than 2 MB.")))
         try:
             field.data = logos.process(data)
+        except logos.TooLarge as exc:
+            raise ValidationError(
+                str(
+                    _l(
+                        "The logo is too large: please use an image of at most %(side)d pixels "
+                        "on each side.",
+                        side=logos.MAX_SOURCE_SIDE,
+                    )
+                )
+            ) from exc
         except logos.BadImage as exc:
             raise ValidationError(str(_l("The logo must be a PNG, JPEG or WebP image."))) from exc
         if not self.logo_consent.data:

@@ -141,7 +141,7 @@ def dossier() -> ResponseReturnValue:
     return caching.shared_conditional(response)
 
 
-@bp.get("/logos/<int:endorsement_id>.webp")
+@bp.get("/logos/<id:endorsement_id>.webp")
 def logo(endorsement_id: int) -> ResponseReturnValue:
     found = publication.public_logo(endorsement_id)
     if found is None:
