@@ -44,6 +44,7 @@ def new_nonce() -> str:
 
 
 FORM_SALT = "endorse.public-form"  # not a link: its own salt, beside the purposes
+FORM_PAYLOAD = "form"
 
 
 def _serializer(purpose: Purpose) -> URLSafeTimedSerializer:
@@ -90,15 +91,15 @@ def _form_serializer() -> URLSafeTimedSerializer:
 def make_form_token() -> str:
     """The token a public form carries: signed and dated, the same for every visitor (the page
     is shared), for clients that say neither where a post comes from nor its origin."""
-    return str(_form_serializer().dumps("form"))
+    return str(_form_serializer().dumps(FORM_PAYLOAD))
 
 
 def form_token_is_valid(token: str) -> bool:
     try:
-        _form_serializer().loads(token, max_age=current_app.config["FORM_TOKEN_MAX_AGE"])
+        payload = _form_serializer().loads(token, max_age=current_app.config["FORM_TOKEN_MAX_AGE"])
     except BadData:
         return False
-    return True
+    return bool(payload == FORM_PAYLOAD)
 
 
 def nonce_matches(expected: str, given: str) -> bool:

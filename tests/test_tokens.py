@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import select
 
 from endorse import operations
@@ -14,11 +15,15 @@ from endorse.errors import DomainError
 from endorse.extensions import db
 from endorse.models import Endorsement, State, User
 from endorse.tokens import (
+    FORM_PAYLOAD,
+    FORM_SALT,
     Purpose,
     TokenError,
     TokenExpired,
     TokenInvalid,
     TokenUsed,
+    form_token_is_valid,
+    make_form_token,
     make_token,
     new_nonce,
     read_token,
@@ -187,6 +192,34 @@ def test_every_refused_link_is_a_token_error(error: type[Exception]) -> None:
 def test_a_nonce_is_random_and_fits_the_column_that_keeps_it() -> None:
     nonces = {new_nonce() for _ in range(100)}
     assert len(nonces) == 100
+    assert {len(nonce) for nonce in nonces} == {16}  # 96 random bits, base64url
     longest = max(len(nonce) for nonce in nonces)
     assert longest <= Endorsement.__table__.c.token_nonce.type.length  # PostgreSQL enforces it
     assert longest <= User.__table__.c.token_nonce.type.length
+
+
+def test_a_form_token_is_dated_to_the_hour_so_every_visitor_gets_the_same_page(
+    app: Flask, time_machine: Any
+) -> None:
+    with app.app_context():
+        time_machine.move_to(datetime(2026, 12, 1, 10, 0, 5, tzinfo=UTC), tick=False)
+        first = make_form_token()
+        time_machine.move_to(datetime(2026, 12, 1, 10, 59, 59, tzinfo=UTC), tick=False)
+        assert make_form_token() == first
+        time_machine.move_to(datetime(2026, 12, 1, 11, 0, 0, tzinfo=UTC), tick=False)
+        assert make_form_token() != first
+        signed = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt=FORM_SALT)
+        payload, dated = signed.loads(first, return_timestamp=True)
+        assert (payload, dated) == (FORM_PAYLOAD, datetime(2026, 12, 1, 10, tzinfo=UTC))
+        assert form_token_is_valid(first)
+
+
+def test_a_form_token_is_no_link_and_a_link_is_no_form_token(app: Flask) -> None:
+    with app.app_context():
+        form_token = make_form_token()
+        for purpose in Purpose:
+            with pytest.raises(TokenInvalid):
+                read_token(purpose, form_token, max_age=3600)
+            assert not form_token_is_valid(make_token(purpose, 1, new_nonce()))
+        other_payload = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt=FORM_SALT)
+        assert not form_token_is_valid(other_payload.dumps("something else"))
