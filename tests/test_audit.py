@@ -451,3 +451,55 @@ def test_details_deleted_rather_than_erased_are_found(app: Flask) -> None:
         event_id,
         "its details are missing (deleted, not erased)",
     )
+
+
+def test_only_exports_strictly_older_than_the_cutoff_lose_their_filters(
+    app: Flask, time_machine: Any
+) -> None:
+    then = datetime(2026, 1, 1, tzinfo=UTC)
+    time_machine.move_to(then, tick=False)
+    with app.app_context(), write_transaction():
+        audit.record(audit.SYSTEM, "export", data={"filters": {"text": "old"}})
+        audit.record(audit.SYSTEM, "note", reason="not an export", data={"kept": True})
+    time_machine.move_to(then + timedelta(hours=1), tick=False)
+    with app.app_context(), write_transaction():
+        audit.record(audit.SYSTEM, "export", data={"filters": {"text": "at the cutoff"}})
+    with app.app_context(), write_transaction():
+        assert audit.erase_exports_before(then + timedelta(hours=1)) == 1
+    assert _details_of(app) == [
+        ("export", None, None),
+        ("note", "not an export", '{"kept":true}'),
+        ("export", None, '{"filters":{"text":"at the cutoff"}}'),
+    ]
+
+
+def test_details_added_to_a_record_that_sealed_none_are_found(app: Flask) -> None:
+    with app.app_context(), write_transaction():
+        event_id = audit.record(audit.SYSTEM, "note").id
+    with app.app_context(), write_transaction():
+        db.session.add(AuditDetails(event_id=event_id, salt="00", reason="slipped in", data=None))
+    with app.app_context():
+        result = audit.verify()
+    assert (result.broken_id, result.problem) == (
+        event_id,
+        "has details that its record does not seal",
+    )
+
+
+@pytest.mark.parametrize("kept", ["salt", "reason", "data"])
+def test_details_marked_erased_must_be_blank(app: Flask, kept: str) -> None:
+    with app.app_context(), write_transaction():
+        event_id = audit.record(audit.SYSTEM, "note", reason="why", data={"a": 1}).id
+    with app.app_context(), write_transaction():
+        blanked = {name: None for name in ("salt", "reason", "data") if name != kept}
+        db.session.execute(
+            update(AuditDetails)
+            .where(AuditDetails.event_id == event_id)
+            .values(erased_at=utcnow(), **blanked)
+        )
+    with app.app_context():
+        result = audit.verify()
+    assert (result.broken_id, result.problem) == (
+        event_id,
+        "its details are marked erased but are not blank",
+    )

@@ -190,3 +190,12 @@ def test_publishing_again_keeps_the_date_of_first_publication(
         assert entry.updated_at == FIRST_PUBLISHED + timedelta(days=3)  # the clock did move
     [published] = app.test_client().get("/api/v1/supporters").get_json()["supporters"]
     assert datetime.fromisoformat(published["approved_at"]) == FIRST_PUBLISHED
+
+
+def test_a_refusal_says_which_move_and_which_state() -> None:
+    refused = IllegalTransition(State.WITHDRAWN, State.APPROVED)
+    assert (refused.source, refused.target) == (State.WITHDRAWN, State.APPROVED)
+    assert str(refused) == "an endorsement cannot go from withdrawn to approved"
+    closed = NotEditable(State.WITHDRAWN)
+    assert closed.state == State.WITHDRAWN
+    assert str(closed) == "an endorsement that is withdrawn cannot be edited"
