@@ -17,6 +17,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import event, func, select
 
 import endorse
+from endorse.database import write_transaction
 from endorse.extensions import db
 from endorse.models import LinkRequest, MailKind, OutboxMessage, State
 
@@ -186,3 +187,24 @@ def test_with_sending_left_to_the_worker_the_requests_wait_then_are_answered(
     assert _outbox(app, MailKind.MANAGE) == 2
     assert runner.invoke(args=["endorse", "send-mail"]).output.startswith("sent 0")
     assert len(mailbox.messages) == 2
+
+
+def test_a_request_that_cannot_be_answered_is_dropped_alone(
+    app_factory: Any, mailbox: Mailbox
+) -> None:
+    """A row no sender knows how to answer (written by another version, say) must not stop
+    the requests behind it, nor stay."""
+    app = app_factory(MAIL_SEND_AFTER_RESPONSE=False)
+    make_endorsement(app, State.APPROVED, contact_email=KNOWN)
+    runner = app.test_cli_runner()
+    runner.invoke(args=["endorse", "send-mail"])  # the confirmation mail of the sign-up
+    mailbox.clear()
+    with app.app_context(), write_transaction() as session:
+        session.add(LinkRequest(kind=MailKind.INVITE, email=KNOWN, language="en"))
+    response = _post(app.test_client(), "/nl/manage", KNOWN)
+    response.close()
+    result = runner.invoke(args=["endorse", "send-mail"])
+    assert result.exit_code == 0, result.output
+    [mail] = mailbox.wait_for(1)
+    assert "/nl/manage/" in text_of(mail)
+    assert _waiting(app) == []

@@ -13,7 +13,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
+from sqlalchemy.exc import DBAPIError
 
 from ..database import write_transaction
 from ..extensions import db
@@ -35,21 +36,34 @@ def answer_after_response(request_id: int) -> None:
 def answer(request_ids: Iterable[int] | None = None, limit: int = 100) -> list[int]:
     """Answer the waiting requests (only ``request_ids`` when given) and forget them.
 
+    Each in its own transaction, so a request that cannot be answered (a bug, not the
+    database: that error goes up) is dropped alone, logged, instead of blocking the rest.
     Returns the ids of the mails queued, to be delivered like any other.
     """
-    query = select(LinkRequest).order_by(LinkRequest.id).limit(limit)
+    query = select(LinkRequest).order_by(LinkRequest.id).limit(1)
     if request_ids is not None:
         query = query.where(LinkRequest.id.in_(list(request_ids)))
-    with write_transaction() as session:
-        waiting = list(session.scalars(query.with_for_update(skip_locked=True)))
-        mails: list[OutboxMessage] = []
-        for request in waiting:
-            mails += _answer(request)
-            session.delete(request)
-        session.flush()
-        queued = [mail.id for mail in mails]
-    if waiting:
-        log.info("answered %d link requests, %d mails queued", len(waiting), len(queued))
+    queued: list[int] = []
+    for _ in range(limit):
+        request_id = None
+        try:
+            with write_transaction() as session:
+                request = session.scalar(query.with_for_update(skip_locked=True))
+                if request is None:
+                    break
+                request_id = request.id
+                mails = _answer(request)
+                session.delete(request)
+                session.flush()
+                queued += [mail.id for mail in mails]
+        except DBAPIError:
+            raise
+        except Exception:
+            if request_id is None:
+                raise
+            log.exception("link request %s could not be answered; dropped", request_id)
+            with write_transaction() as session:
+                session.execute(delete(LinkRequest).where(LinkRequest.id == request_id))
     return queued
 
 
