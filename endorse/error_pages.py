@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify, make_response, render_template, request
+from flask import Flask, Response, g, jsonify, make_response, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from .extensions import login_manager
 
 MESSAGES = {
     400: (
@@ -39,6 +41,10 @@ CSRF_MESSAGE = _l(
 
 def render_error(code: int, message: str | None = None) -> Response:
     title, default = MESSAGES.get(code, MESSAGES[500 if code >= 500 else 400])
+    if code >= 500 and "_login_user" not in g:
+        # Rendering would load the signed-in moderator (Flask-Login's template context) from
+        # the database, which may be what failed; the error page does not show them anyway.
+        g._login_user = login_manager.anonymous_user()
     text = str(message or default)
     if request.path.startswith("/api/"):
         return make_response(jsonify(error=str(title), message=text), code)

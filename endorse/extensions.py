@@ -2,7 +2,7 @@
 
 from typing import TYPE_CHECKING, Any
 
-from flask import Flask, current_app, has_app_context
+from flask import Flask, Response, current_app, g, has_app_context
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -46,16 +46,38 @@ class AppLimiter(Limiter):
     Flask-Limiter keeps the storage of the last app bound, so binding a second app in one
     process (the tests make many) would swap the first one's counters for fresh ones. Here
     each app keeps its own storage and strategy, found again while that app is current.
+
+    Flask-Limiter also sets its own Retry-After on every response of a limited route, when
+    only a 429 is its business: a 503 saying "retry in 30 seconds" would say an hour. On any
+    other answer the Retry-After the app set (or none) is put back.
     """
 
     _BOUND = "endorse_limiter"
+    _OWN_RETRY_AFTER = "endorse_retry_after"
 
     def init_app(self, app: Flask) -> None:
+        # After-request functions run last registered first: these two surround the limiter's.
+        app.after_request(self._restore_retry_after)
         super().init_app(app)
+        app.after_request(self._note_retry_after)
         app.extensions[self._BOUND] = {
             "storage": self._last("storage"),
             "limiter": self._last("limiter"),
         }
+
+    def _note_retry_after(self, response: Response) -> Response:
+        setattr(g, self._OWN_RETRY_AFTER, response.headers.get("Retry-After"))
+        return response
+
+    def _restore_retry_after(self, response: Response) -> Response:
+        if response.status_code == 429:
+            return response
+        own = g.pop(self._OWN_RETRY_AFTER, None)
+        if own is None:
+            response.headers.pop("Retry-After", None)
+        else:
+            response.headers["Retry-After"] = own
+        return response
 
     def _last(self, name: str) -> Any:
         return self.__dict__.get(f"_last_{name}")

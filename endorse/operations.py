@@ -19,13 +19,14 @@ from .database import checkpoint, write_transaction
 from .errors import DomainError, NotFound
 from .extensions import db
 from .logos import ProcessedLogo
-from .mail import messages
+from .mail import links, messages
 from .mail.outbox import deliver_after_response, enqueue, enqueue_for
 from .models import (
     DECIDED_STATES,
     LIVE_STATES,
     Category,
     Endorsement,
+    LinkRequest,
     Logo,
     MailKind,
     NotEditable,
@@ -185,22 +186,6 @@ def _flushed_id(message: OutboxMessage | None) -> int | None:
     return message.id
 
 
-def resend_confirmation(email: str) -> None:
-    """Send a fresh link for every unconfirmed endorsement of ``email``; silent otherwise."""
-    with write_transaction():
-        entries = db.session.scalars(
-            select(Endorsement)
-            .where(Endorsement.contact_email == email, Endorsement.state == State.UNVERIFIED)
-            .order_by(Endorsement.id)
-            .with_for_update()
-        ).all()
-        mails = [
-            enqueue_for(entry, MailKind.CONFIRM, messages.confirmation(entry)) for entry in entries
-        ]
-        ids = [mail_id for mail in mails if (mail_id := _flushed_id(mail))]
-    deliver_after_response(ids)
-
-
 def check_confirmation(token: str) -> Endorsement:
     """The endorsement a confirmation link would confirm; raises a token error otherwise."""
     return _confirmable(token, for_update=False)
@@ -326,18 +311,20 @@ def _apply_edit(
 # What a signer does through the manage link sent to their address.
 
 
-def request_manage_links(email: str) -> None:
-    """Mail a manage link for every endorsement signed with ``email``; silent otherwise."""
+def request_link(kind: MailKind, email: str, language: str) -> None:
+    """Someone asks for a new confirmation link (CONFIRM) or a manage link (MANAGE) for
+    ``email``, from a page in ``language``: record the request, the same for any address.
+
+    The sender answers it (``mail.links``): only it learns whether the address signed.
+    """
+    if kind not in links.BUILDERS:
+        raise ValueError(f"no link is sent by a {kind} mail")
     with write_transaction():
-        entries = db.session.scalars(
-            select(Endorsement)
-            .where(Endorsement.contact_email == email)
-            .order_by(Endorsement.id)
-            .with_for_update()
-        ).all()
-        mails = [enqueue_for(entry, MailKind.MANAGE, messages.manage(entry)) for entry in entries]
-        ids = [mail_id for mail in mails if (mail_id := _flushed_id(mail))]
-    deliver_after_response(ids)
+        request = LinkRequest(kind=kind, email=email, language=language)
+        db.session.add(request)
+        db.session.flush()
+        request_id = request.id
+    links.answer_after_response(request_id)
 
 
 def check_manage(token: str, *, for_update: bool = False) -> Endorsement:

@@ -97,7 +97,7 @@ def test_editing_sends_a_published_entry_back_to_moderation(
     )
     assert client.get("/api/v1/count").get_json()["organisations"] == 1
     mailbox.clear()
-    _ask_for_link(client, "me@org.example")
+    _ask_for_link(client, "me@org.example", "fr")  # the mail, and its link, in the page's language
     link = _manage_link(mailbox)
     response = client.post(
         link,

@@ -1,4 +1,7 @@
-"""Delivering the outbox from the command line: once, or as a worker that runs until stopped."""
+"""Delivering the outbox from the command line: once, or as a worker that runs until stopped.
+
+Each round first answers the requests for links (``mail.links``), whose mails then go out
+with the rest."""
 
 from __future__ import annotations
 
@@ -10,13 +13,14 @@ import click
 from flask.cli import with_appcontext
 
 from ..extensions import db
-from ..mail import outbox
+from ..mail import links, outbox
 
 
 @click.command("send-mail")
 @with_appcontext
 def send_mail() -> None:
-    """Deliver the mails that are due, once."""
+    """Answer the requests for links, then deliver the mails that are due, once."""
+    links.answer()
     report = outbox.deliver()
     click.echo(
         f"sent {len(report.sent)}, to retry {len(report.failed)}, "
@@ -28,7 +32,8 @@ def send_mail() -> None:
 @click.option("--interval", default=2.0, show_default=True, help="Seconds between polls.")
 @with_appcontext
 def mail_worker(interval: float) -> None:
-    """Deliver mail as it becomes due, until stopped (SIGTERM or Ctrl-C)."""
+    """Answer requests for links and deliver mail as it becomes due, until stopped (SIGTERM
+    or Ctrl-C)."""
     stopping = False
 
     def _stop(_signum: int, _frame: FrameType | None) -> None:
@@ -39,9 +44,10 @@ def mail_worker(interval: float) -> None:
     signal.signal(signal.SIGINT, _stop)
     click.echo("mail worker started")
     while not stopping:
+        answered = links.answer()
         report = outbox.deliver()
         db.session.remove()
-        if report.sent or report.failed or report.given_up:
+        if answered or report.sent or report.failed or report.given_up:
             click.echo(
                 f"sent {len(report.sent)}, to retry {len(report.failed)}, "
                 f"given up {len(report.given_up)}"

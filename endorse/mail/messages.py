@@ -49,13 +49,15 @@ def _render(name: str, language: str, subject: str, **context: object) -> Draft:
         )
 
 
-def confirmation(entry: Endorsement) -> Draft:
+def confirmation(entry: Endorsement, language: str | None = None) -> Draft:
+    """In ``language`` when the signer asked from a page in it, else in the one they signed in."""
+    lang = language or entry.language
     token = make_token(Purpose.CONFIRM, entry.id, entry.token_nonce)
-    link = external_url("public.confirm", lang=entry.language, token=token)
+    link = external_url("public.confirm", lang=lang, token=token)
     days = current_app.config["VERIFY_MAX_AGE"] // 86400
-    with force_locale(entry.language):
+    with force_locale(lang):
         subject = _("Please confirm your organisation's endorsement")
-    return _render("confirm", entry.language, subject, entry=Shown.of(entry), link=link, days=days)
+    return _render("confirm", lang, subject, entry=Shown.of(entry), link=link, days=days)
 
 
 def already_confirmed(entry: Endorsement) -> Draft:
@@ -80,10 +82,12 @@ def invite(user: User, language: str) -> Draft:
     return _render("invite", language, subject, user=user, link=link, days=days)
 
 
-def manage(entry: Endorsement) -> Draft:
+def manage(entry: Endorsement, language: str | None = None) -> Draft:
+    """In ``language``, the page's the signer asked from, else in the one they signed in."""
+    lang = language or entry.language
     token = make_token(Purpose.MANAGE, entry.id, entry.token_nonce)
-    link = external_url("public.manage", lang=entry.language, token=token)
+    link = external_url("public.manage", lang=lang, token=token)
     days = current_app.config["MANAGE_MAX_AGE"] // 86400
-    with force_locale(entry.language):
+    with force_locale(lang):
         subject = _("Your link to manage your organisation's endorsement")
-    return _render("manage", entry.language, subject, entry=Shown.of(entry), link=link, days=days)
+    return _render("manage", lang, subject, entry=Shown.of(entry), link=link, days=days)

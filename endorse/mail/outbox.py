@@ -10,7 +10,7 @@ with ``FOR UPDATE SKIP LOCKED``; SQLite's single writer makes the claim exclusiv
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -66,21 +66,30 @@ def enqueue(
 def deliver_after_response(message_ids: Iterable[int]) -> None:
     """Try to send these mails once the response has gone out, so SMTP never delays it."""
     ids = list(message_ids)
-    if not ids or not has_request_context() or not current_app.config["MAIL_SEND_AFTER_RESPONSE"]:
+    if ids:
+        after_response(lambda: deliver(ids))
+
+
+def after_response(work: Callable[[], object]) -> None:
+    """Run ``work`` in an app context once the response has gone out, if the settings say so.
+
+    A failure is only logged: whatever ``work`` left undone, the mail worker does later.
+    """
+    if not has_request_context() or not current_app.config["MAIL_SEND_AFTER_RESPONSE"]:
         return
     # The app itself, to use after the request: Flask types current_app as the app, not its proxy.
     app = current_app._get_current_object()  # type: ignore[attr-defined]
 
     @after_this_request
     def _hook(response: Response) -> Response:
-        response.call_on_close(lambda: _deliver_in_context(app, ids))
+        response.call_on_close(lambda: _run_in_context(app, work))
         return response
 
 
-def _deliver_in_context(app: Flask, ids: list[int]) -> None:
+def _run_in_context(app: Flask, work: Callable[[], object]) -> None:
     with app.app_context():
         try:
-            deliver(ids)
+            work()
         except Exception:  # the worker will retry; the response has long gone
             log.exception("delivery after response failed")
 

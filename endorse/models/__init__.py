@@ -5,7 +5,7 @@ from .choices import Area, Category, Region, RejectReason
 from .content import ContentPage, Document, FaqItem, Logo
 from .counts import Facet, PublicTally
 from .endorsement import Endorsement
-from .outbox import MailKind, MailStatus, OutboxMessage
+from .outbox import LinkRequest, MailKind, MailStatus, OutboxMessage
 from .search import SearchName
 from .states import (
     DECIDED_STATES,
@@ -34,6 +34,7 @@ __all__ = [
     "Facet",
     "FaqItem",
     "IllegalTransition",
+    "LinkRequest",
     "LoginFailures",
     "Logo",
     "MailKind",

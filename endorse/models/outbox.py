@@ -45,3 +45,17 @@ class OutboxMessage(Model):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class LinkRequest(Model):
+    """Someone asked for a link (``kind`` CONFIRM or MANAGE) for an address, from a page in
+    ``language``. Recorded alike for any address, so the request reveals nothing; the sender
+    looks the address up and deletes the row, so it is kept only until then."""
+
+    __tablename__ = "link_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[MailKind] = mapped_column(enum_type(MailKind))
+    email: Mapped[str] = mapped_column(String(254))
+    language: Mapped[str] = mapped_column(String(2))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

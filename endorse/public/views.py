@@ -25,7 +25,7 @@ from ..content.dossier import dossier_in, has_dossier
 from ..error_pages import render_error
 from ..extensions import limiter
 from ..i18n import preferred_language
-from ..models import Category, Endorsement, NotEditable
+from ..models import Category, Endorsement, MailKind, NotEditable
 from ..security import EMBED_POLICY
 from ..text import LETTERS, OTHER_LETTER
 from ..tokens import TokenError, TokenExpired, TokenInvalid, TokenUsed
@@ -219,7 +219,7 @@ def confirmed() -> ResponseReturnValue:
 def resend() -> ResponseReturnValue:
     form = ResendForm()
     if form.validate_on_submit():
-        operations.resend_confirmation(form.email())
+        operations.request_link(MailKind.CONFIRM, form.email(), g.lang)
         return redirect(url_for("public.signed"), code=303)
     status = 400 if request.method == "POST" else 200
     return render_template("public/resend.html", form=form, message=None), status
@@ -234,10 +234,11 @@ def _bad_link(error: TokenError) -> ResponseReturnValue:
 @bp.route("/<lang:lang>/manage", methods=["GET", "POST"])
 @_limit("RESEND_LIMIT")
 def manage_request() -> ResponseReturnValue:
-    """Ask for a manage link: the same answer whether or not the address signed anything."""
+    """Ask for a manage link: the same answer, and the same work, whether or not the address
+    signed anything (the mail sender looks it up)."""
     form = ResendForm()
     if form.validate_on_submit():
-        operations.request_manage_links(form.email())
+        operations.request_link(MailKind.MANAGE, form.email(), g.lang)
         return redirect(url_for("public.manage_sent"), code=303)
     status = 400 if request.method == "POST" else 200
     return render_template("public/manage_request.html", form=form, message=None), status
