@@ -454,13 +454,15 @@ def _drop_correction(entry: Endorsement, actor: Actor, reason: str) -> None:
     audit.record(actor, "correction.drop", endorsement_id=entry.id, reason=reason)
 
 
-def accept_correction(endorsement_id: int, correction_id: int, actor: Actor) -> bool:
+def accept_correction(
+    endorsement_id: int, correction_id: int, actor: Actor, reason: str | None = None
+) -> bool:
     """Publish the signer's correction in place of the live version, and tell the signer.
 
     False when no correction waits any more (another moderator decided); raises
     ``CorrectionReplaced`` when the signer replaced the one the moderator saw.
     """
-    return _decide_correction(endorsement_id, correction_id, actor, accept=True, reason=None)
+    return _decide_correction(endorsement_id, correction_id, actor, accept=True, reason=reason)
 
 
 def refuse_correction(

@@ -115,6 +115,8 @@ def test_a_correction_keeps_the_entry_public_until_a_moderator_decides(
     # The moderator sees it in the queue and, on the entry, the changed words marked.
     queue = moderator.get("/moderate/queue").get_data(as_text=True)
     assert f"/moderate/endorsements/{entry_id}" in queue
+    dashboard = moderator.get("/moderate/").get_data(as_text=True)
+    assert "1 correction by a signer awaits review." in dashboard
     entry_page = moderator.get(f"/moderate/endorsements/{entry_id}").get_data(as_text=True)
     assert "<del>freedom.</del>" in entry_page
     assert "<ins>to be free.</ins>" in entry_page
@@ -127,7 +129,7 @@ def test_an_accepted_correction_goes_live_and_the_signer_is_told(
     entry_id = _published(app)
     _correct(client, _link(app, entry_id), statement="We stand with every child.", city="Dinant")
     mailbox.clear()
-    response = _decide(moderator, entry_id, "accept")
+    response = _decide(moderator, entry_id, "accept", reason="checked on their website")
     assert response.status_code == 302
     entry = _entry(app, entry_id)
     assert (entry.statement, entry.city, entry.state) == (
@@ -142,6 +144,16 @@ def test_an_accepted_correction_goes_live_and_the_signer_is_told(
     assert "acceptée" in text_of(mail)  # in the signer's language
     assert _actions(app, entry_id)[-1] == "correction.accept"
     with app.app_context():
+        details = db.session.scalar(
+            select(AuditDetails)
+            .join(AuditEvent)
+            .where(AuditEvent.endorsement_id == entry_id)
+            .order_by(AuditEvent.id.desc())
+            .limit(1)
+        )
+        assert details is not None
+        assert details.reason == "checked on their website"
+        assert "Dinant" in (details.data or "")
         assert audit.verify().ok
 
 

@@ -149,6 +149,10 @@ def corrections() -> list[tuple[Endorsement, Correction]]:
     return [(entry, correction) for entry, correction in rows]
 
 
+def corrections_waiting() -> int:
+    return db.session.scalar(select(func.count()).select_from(Correction)) or 0
+
+
 def in_state(state: State) -> list[tuple[Endorsement, Hints]]:
     """Every endorsement in ``state``, in the order they came, each with its hints."""
     entries = db.session.scalars(

@@ -93,6 +93,7 @@ def dashboard() -> ResponseReturnValue:
         "moderation/dashboard.html",
         overview=overview,
         waiting=overview.by_state[State.VERIFIED],
+        corrections=queries.corrections_waiting(),
         chart=queries.approvals_chart(),
         head=audit.head(),
     )
@@ -245,7 +246,7 @@ def decide_correction(endorsement_id: int) -> ResponseReturnValue:
     correction_id, reason = form.correction.data or 0, form.reason.data or None
     try:
         if form.accept.data:
-            decided = operations.accept_correction(endorsement_id, correction_id, _me())
+            decided = operations.accept_correction(endorsement_id, correction_id, _me(), reason)
             done = _("Correction accepted: the public list shows it. The signer is told.")
         else:
             decided = operations.refuse_correction(endorsement_id, correction_id, _me(), reason)
