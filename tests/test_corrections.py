@@ -293,3 +293,18 @@ def test_deciding_needs_the_console_csrf_token(
     )
     assert response.status_code == 400
     assert _entry(app, entry_id).statement == LIVE
+
+
+def test_a_bad_decision_form_is_refused_without_changing_anything(
+    app: Flask, client: FlaskClient, moderator: FlaskClient
+) -> None:
+    entry_id = _published(app)
+    _correct(client, _link(app, entry_id), statement="Still waiting.")
+    page = f"/moderate/endorsements/{entry_id}"
+    for data in ({"correction": "x", "accept": "1"}, {"correction": "99999999999", "accept": "1"}):
+        response = post_action(moderator, f"{page}/correction", page, **data)
+        assert response.status_code == 400
+    nobody = post_action(moderator, "/moderate/endorsements/999999/correction", page, accept="1")
+    assert nobody.status_code == 404
+    assert _entry(app, entry_id).statement == LIVE
+    assert _waiting(app, entry_id) is not None
