@@ -8,6 +8,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask
 
@@ -46,6 +47,8 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_BACKOFF_SECONDS": 30,  # first retry delay; doubles with each attempt
     "MAIL_LEASE_SECONDS": 300,  # a claimed mail returns to the queue after this
     "MAIL_TIMEOUT_SECONDS": 20,
+    "TIMEZONE": "Europe/Brussels",  # the campaign's clock: the digest's hour and day
+    "DIGEST_HOUR": 8,  # from this hour on, each moderator gets the day's digest (0-23)
     "EMAIL_CHECK_DELIVERABILITY": False,  # DNS look-ups on sign-up; needs network
     "CONSENT_VERSION": "2026-11-28",  # bump when the consent text changes
     "SQLITE_BUSY_TIMEOUT": 30,  # seconds a writer waits for the SQLite lock
@@ -173,6 +176,16 @@ def _settle(app: Flask) -> None:
 
     if not str(cfg["PASSWORD_HASH_METHOD"]).startswith(("scrypt:", "pbkdf2:")):
         raise ConfigError("ENDORSE_PASSWORD_HASH_METHOD must be scrypt:N:r:p or pbkdf2:sha256:N")
+
+    try:
+        ZoneInfo(str(cfg["TIMEZONE"]))
+    except (ValueError, ZoneInfoNotFoundError) as exc:
+        raise ConfigError(
+            f"ENDORSE_TIMEZONE must be a time zone like Europe/Brussels, not {cfg['TIMEZONE']!r}"
+        ) from exc
+    cfg["DIGEST_HOUR"] = _non_negative_int("DIGEST_HOUR", cfg["DIGEST_HOUR"])
+    if cfg["DIGEST_HOUR"] > 23:
+        raise ConfigError("ENDORSE_DIGEST_HOUR must be an hour from 0 to 23")
 
     mail = urlsplit(str(cfg["MAIL_URL"]))
     if mail.scheme not in ("console", "smtp", "smtps"):

@@ -25,6 +25,7 @@ from .models import (
     DECIDED_STATES,
     LIVE_STATES,
     Category,
+    Correction,
     Endorsement,
     LinkRequest,
     Logo,
@@ -35,7 +36,12 @@ from .models import (
     RejectReason,
     State,
 )
-from .models.states import IllegalTransition, needs_transition
+from .models.states import (
+    CORRECTED_STATES,
+    CORRECTION_KEPT_STATES,
+    IllegalTransition,
+    needs_transition,
+)
 from .models.types import utcnow
 from .text import normalize_name
 from .tokens import Purpose, TokenUsed, new_nonce, nonce_matches, read_token
@@ -47,6 +53,14 @@ ERASURE_CHECKPOINT_WAIT = 5
 
 class ConsentMissing(DomainError):
     """An organisation's name is published only with its explicit consent."""
+
+
+class CorrectionReplaced(DomainError):
+    """The signer replaced or withdrew the correction a moderator was deciding on."""
+
+
+class NotAModerator(DomainError):
+    """Only the console's accounts (or the system) decide on a signer's correction."""
 
 
 @dataclass(frozen=True)
@@ -288,23 +302,34 @@ def edit(
 
 
 def _apply_edit(
-    entry: Endorsement, actor: Actor, fields: PublicFields, reason: str | None
+    entry: Endorsement,
+    actor: Actor,
+    fields: PublicFields,
+    reason: str | None,
+    action: str = "edit",
 ) -> dict[str, list[str | None]]:
     if not entry.editable:
         raise NotEditable(entry.state)
     counted_at = projections.place_if_public(entry)
+    changes = _changes(entry, fields)
+    if not changes:
+        return changes
+    for name in changes:
+        setattr(entry, name, getattr(fields, name))
+    if "name" in changes:
+        entry.normalized_name = normalize_name(entry.name)
+    projections.republish(counted_at, entry)
+    audit.record(actor, action, endorsement_id=entry.id, reason=reason, data={"changes": changes})
+    return changes
+
+
+def _changes(entry: Endorsement, fields: PublicFields) -> dict[str, list[str | None]]:
+    """Each public field ``fields`` would change in ``entry``, as [before, after]."""
     changes: dict[str, list[str | None]] = {}
     for name in EDITABLE:
         before, after = getattr(entry, name), getattr(fields, name)
         if before != after:
             changes[name] = [before and str(before), after and str(after)]
-            setattr(entry, name, after)
-    if not changes:
-        return changes
-    if "name" in changes:
-        entry.normalized_name = normalize_name(entry.name)
-    projections.republish(counted_at, entry)
-    audit.record(actor, "edit", endorsement_id=entry.id, reason=reason, data={"changes": changes})
     return changes
 
 
@@ -336,14 +361,131 @@ def check_manage(token: str, *, for_update: bool = False) -> Endorsement:
     return entry
 
 
-def edit_by_signer(token: str, fields: PublicFields) -> dict[str, list[str | None]]:
-    """The signer corrects their public fields; a decided endorsement goes back to review."""
+@dataclass(frozen=True)
+class SignerEdit:
+    """What became of a signer's edit: ``outcome`` is "saved" (applied, to be reviewed),
+    "proposed" (a correction waits, the published version stays), "cancelled" (the waiting
+    correction is gone: the signer asked for the live version) or "unchanged"."""
+
+    outcome: str
+    changes: dict[str, list[str | None]]
+
+
+def edit_by_signer(token: str, fields: PublicFields) -> SignerEdit:
+    """The signer corrects their public fields.
+
+    A published endorsement stays as it is, listed and counted, while the correction waits for a
+    moderator. Any other is changed at once; a decided one goes back to review.
+    """
     with write_transaction():
         entry = check_manage(token, for_update=True)
+        if not entry.editable:
+            raise NotEditable(entry.state)
+        if entry.state in CORRECTED_STATES:
+            return _propose(entry, fields)
         changes = _apply_edit(entry, SIGNER, fields, "edited by the signer")
+        if changes:
+            _drop_correction(entry, SIGNER, "replaced by the signer's edit")
         if changes and entry.state in DECIDED_STATES:
             _transition(entry, State.VERIFIED, SIGNER, "edited by the signer")
-        return changes
+        return SignerEdit("saved" if changes else "unchanged", changes)
+
+
+def _propose(entry: Endorsement, fields: PublicFields) -> SignerEdit:
+    """Keep the signer's correction beside the live version; a newer one replaces it."""
+    changes = _changes(entry, fields)
+    waiting = pending_correction(entry.id)
+    if not changes:
+        if waiting is None:
+            return SignerEdit("unchanged", changes)
+        _drop_correction(entry, SIGNER, "cancelled by the signer")
+        return SignerEdit("cancelled", changes)
+    if waiting is not None and proposed_fields(waiting) == fields:
+        return SignerEdit("unchanged", {})
+    if waiting is not None:
+        db.session.delete(waiting)
+        db.session.flush()  # its unique endorsement_id is free for the new one
+    db.session.add(
+        Correction(
+            endorsement_id=entry.id,
+            **{name: getattr(fields, name) for name in EDITABLE},
+            proposed_at=utcnow(),
+        )
+    )
+    audit.record(
+        SIGNER,
+        "correction.propose",
+        endorsement_id=entry.id,
+        reason="replaces the waiting correction" if waiting is not None else None,
+        data={"changes": changes},
+    )
+    return SignerEdit("proposed", changes)
+
+
+def proposed_fields(correction: Correction) -> PublicFields:
+    """The public fields as the correction would make them."""
+    return PublicFields(**{name: getattr(correction, name) for name in EDITABLE})
+
+
+def pending_correction(endorsement_id: int) -> Correction | None:
+    """The correction waiting for a moderator's decision on this endorsement, if any."""
+    return db.session.scalar(select(Correction).where(Correction.endorsement_id == endorsement_id))
+
+
+def _drop_correction(entry: Endorsement, actor: Actor, reason: str) -> None:
+    waiting = pending_correction(entry.id)
+    if waiting is None:
+        return
+    db.session.delete(waiting)
+    db.session.flush()
+    audit.record(actor, "correction.drop", endorsement_id=entry.id, reason=reason)
+
+
+def accept_correction(
+    endorsement_id: int, correction_id: int, actor: Actor, reason: str | None = None
+) -> bool:
+    """Publish the signer's correction in place of the live version, and tell the signer.
+
+    False when no correction waits any more (another moderator decided); raises
+    ``CorrectionReplaced`` when the signer replaced the one the moderator saw.
+    """
+    return _decide_correction(endorsement_id, correction_id, actor, accept=True, reason=reason)
+
+
+def refuse_correction(
+    endorsement_id: int, correction_id: int, actor: Actor, reason: str | None = None
+) -> bool:
+    """Keep the live version as it is, drop the signer's correction, and tell the signer."""
+    return _decide_correction(endorsement_id, correction_id, actor, accept=False, reason=reason)
+
+
+def _decide_correction(
+    endorsement_id: int, correction_id: int, actor: Actor, *, accept: bool, reason: str | None
+) -> bool:
+    if actor.kind == SIGNER.kind:
+        raise NotAModerator("a signer cannot decide on a correction")
+    mail_id = None
+    with write_transaction():
+        entry = _locked(endorsement_id)
+        waiting = pending_correction(entry.id)
+        if waiting is None:
+            return False
+        if waiting.id != correction_id:
+            raise CorrectionReplaced(f"correction #{correction_id} was replaced")
+        fields = proposed_fields(waiting)
+        db.session.delete(waiting)
+        db.session.flush()
+        if accept:
+            changes = _apply_edit(entry, actor, fields, reason, action="correction.accept")
+            if not changes:  # the live version already says so: still a decision on record
+                audit.record(actor, "correction.accept", endorsement_id=entry.id, reason=reason)
+            draft, kind = messages.correction_accepted(entry), MailKind.CORRECTION_ACCEPTED
+        else:
+            audit.record(actor, "correction.refuse", endorsement_id=entry.id, reason=reason)
+            draft, kind = messages.correction_refused(entry), MailKind.CORRECTION_REFUSED
+        mail_id = _flushed_id(enqueue_for(entry, kind, draft))
+    deliver_after_response([mail_id] if mail_id else [])
+    return True
 
 
 def withdraw_by_signer(token: str) -> bool:
@@ -367,6 +509,7 @@ def _erase(entry: Endorsement, actor: Actor, reason: str) -> int:
     rejection and the details of the audit records that may name its signer; its state stays.
     Returns how many audit records' details were erased."""
     erased = audit.erase_about(entry.id, mentions=_mentions(entry))
+    _drop_correction(entry, actor, reason)  # what the signer proposed goes with them
     entry.contact_name = entry.contact_email = entry.contact_role = None
     entry.rejection_reason = _reason_code(entry.rejection_reason)
     entry.news_opt_in = False
@@ -456,6 +599,8 @@ def _transition(entry: Endorsement, target: State, actor: Actor, reason: str | N
     if not needs_transition(source, target):
         return False
     entry.state = target
+    if source in CORRECTION_KEPT_STATES and target not in CORRECTION_KEPT_STATES:
+        _drop_correction(entry, actor, reason or f"the endorsement is {target}")
     stamp = Endorsement.STATE_TIMESTAMPS[target]
     if target != State.APPROVED or entry.approved_at is None:  # approved_at: first publication
         setattr(entry, stamp, utcnow())

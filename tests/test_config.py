@@ -83,6 +83,9 @@ def test_the_default_database_is_sqlite_in_the_instance_folder(tmp_path: Path) -
         ({"VERIFY_MAX_AGE": "soon"}, "ENDORSE_VERIFY_MAX_AGE"),
         ({"VERIFY_MAX_AGE": -5}, "ENDORSE_VERIFY_MAX_AGE"),
         ({"PASSWORD_HASH_METHOD": "plain"}, "ENDORSE_PASSWORD_HASH_METHOD"),
+        ({"TIMEZONE": "Mars/Olympus_Mons"}, "ENDORSE_TIMEZONE"),
+        ({"DIGEST_HOUR": 24}, "ENDORSE_DIGEST_HOUR"),
+        ({"DIGEST_HOUR": "morning"}, "ENDORSE_DIGEST_HOUR"),
     ],
 )
 def test_bad_settings_are_named(tmp_path: Path, overrides: dict[str, object], message: str) -> None:

@@ -138,15 +138,22 @@ def test_every_change_keeps_the_tallies_and_search_names_in_step(app: Flask) -> 
 
     with app.app_context():
         operations.unhide(zonnebloem, SYSTEM)
-        # The signer's own edit sends the entry back to moderation: it leaves the tallies.
+        # The signer's own correction waits beside the published entry: the tallies stay...
         operations.edit_by_signer(
             _manage_token(app, numbered), _fields(app, numbered, name="Onze onze onze")
         )
+    assert _in_step(app)
+    assert _tallies(app)[2] == {"k": 1, "z": 1, "a": 1, "#": 1}
+    with app.app_context():
+        # ...until a moderator accepts it, and then it is counted where it now is.
+        waiting_change = operations.pending_correction(numbered)
+        assert waiting_change is not None
+        operations.accept_correction(numbered, waiting_change.id, SYSTEM)
         operations.withdraw_by_signer(_manage_token(app, waiting))
     assert _in_step(app)
-    assert len(_searchable(app)[0]) == 2
-    assert _tallies(app)[2] == {"k": 1, "z": 1}
-    assert _tallies(app)[3] == 2
+    assert len(_searchable(app)[0]) == 3
+    assert _tallies(app)[2] == {"k": 1, "z": 1, "o": 1}
+    assert _tallies(app)[3] == 3
 
 
 def test_a_worker_sees_its_own_change_at_once_and_others_within_the_cache_time(

@@ -344,6 +344,8 @@ def test_mails_carry_no_link_but_our_own(app: Flask) -> None:
             messages.already_confirmed(entry),
             messages.rejected(entry, RejectReason.SPAM, None),
             messages.manage(entry),
+            messages.correction_accepted(entry),
+            messages.correction_refused(entry),
         ]
     for draft in drafts:
         for body in (draft.text, draft.html):

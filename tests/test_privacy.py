@@ -89,13 +89,12 @@ def test_the_manage_page_shows_the_data_and_where_it_stands(
     assert "En attente de vérification" in body
 
 
-def test_editing_sends_a_published_entry_back_to_moderation(
+def test_editing_sends_a_hidden_entry_back_to_moderation(
     app: Flask, client: FlaskClient, mailbox: Mailbox
 ) -> None:
-    entry_id = make_endorsement(
-        app, State.APPROVED, contact_email="me@org.example", name="Old Name"
-    )
-    assert client.get("/api/v1/count").get_json()["organisations"] == 1
+    # A published one stays published while the change waits: see test_corrections.py.
+    entry_id = make_endorsement(app, State.HIDDEN, contact_email="me@org.example", name="Old Name")
+    assert client.get("/api/v1/count").get_json()["organisations"] == 0
     mailbox.clear()
     _ask_for_link(client, "me@org.example", "fr")  # the mail, and its link, in the page's language
     link = _manage_link(mailbox)
@@ -396,7 +395,9 @@ def test_erasing_blanks_every_mail_kept_for_the_signer(
         assert "Ligue des familles" in html
 
 
-@pytest.mark.parametrize("state", [State.APPROVED, State.HIDDEN, State.REJECTED])
+# A published (APPROVED) entry stays published while the signer's correction waits: see
+# test_corrections.py. The decided entries that are not public go back to review.
+@pytest.mark.parametrize("state", [State.HIDDEN, State.REJECTED])
 def test_a_signers_edit_of_a_decided_entry_goes_back_to_review(
     app: Flask, client: FlaskClient, mailbox: Mailbox, state: State
 ) -> None:

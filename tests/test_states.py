@@ -160,6 +160,8 @@ def _publish_again_after_hiding(entry_id: int) -> None:
 
 
 def _publish_again_after_a_signers_edit(entry_id: int) -> None:
+    # A published entry's correction waits beside it; a hidden one's goes back to review.
+    operations.hide(entry_id, operations.SYSTEM, "checking a complaint")
     entry = db.session.get(Endorsement, entry_id)
     assert entry is not None
     fields = operations.PublicFields(
@@ -170,10 +172,23 @@ def _publish_again_after_a_signers_edit(entry_id: int) -> None:
     operations.approve(entry_id, operations.SYSTEM)
 
 
+def _correct_while_published(entry_id: int) -> None:
+    entry = db.session.get(Endorsement, entry_id)
+    assert entry is not None
+    fields = operations.PublicFields(
+        name="Renamed", category=entry.category, city=entry.city, region=entry.region
+    )
+    operations.edit_by_signer(make_token(Purpose.MANAGE, entry_id, entry.token_nonce), fields)
+    assert db.session.get(Endorsement, entry_id).state == State.APPROVED  # type: ignore[union-attr]
+    waiting = operations.pending_correction(entry_id)
+    assert waiting is not None
+    operations.accept_correction(entry_id, waiting.id, operations.SYSTEM)
+
+
 @pytest.mark.parametrize(
     "publish_again",
-    [_publish_again_after_hiding, _publish_again_after_a_signers_edit],
-    ids=["unhidden", "approved-after-an-edit"],
+    [_publish_again_after_hiding, _publish_again_after_a_signers_edit, _correct_while_published],
+    ids=["unhidden", "approved-after-an-edit", "corrected-while-published"],
 )
 def test_publishing_again_keeps_the_date_of_first_publication(
     app: Flask, time_machine: Any, publish_again: Callable[[int], None]

@@ -14,6 +14,10 @@ from flask.cli import with_appcontext
 
 from ..extensions import db
 from ..mail import links, outbox
+from ..moderation import digest as moderators_digest
+
+#: Seconds between the worker's looks at whether a digest is due (it is, once a day).
+DIGEST_EVERY = 60.0
 
 
 @click.command("send-mail")
@@ -43,7 +47,11 @@ def mail_worker(interval: float) -> None:
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
     click.echo("mail worker started")
+    next_digest = 0.0
     while not stopping:
+        if time.monotonic() >= next_digest:
+            next_digest = time.monotonic() + DIGEST_EVERY
+            _queue_digests()
         answered = links.answer()
         report = outbox.deliver()
         db.session.remove()
@@ -57,4 +65,23 @@ def mail_worker(interval: float) -> None:
     click.echo("mail worker stopped")
 
 
-COMMANDS = [send_mail, mail_worker]
+def _queue_digests() -> list[int]:
+    """Queue the moderators' digests that are due; a failure waits for the next try."""
+    try:
+        return moderators_digest.send_due()
+    except Exception as exc:  # the mail must keep flowing whatever the digest does
+        click.echo(f"digest not queued: {type(exc).__name__}: {exc}", err=True)
+        db.session.rollback()
+        return []
+
+
+@click.command("digest")
+@with_appcontext
+def digest() -> None:
+    """Mail today's digest to each moderator due one (for cron; the mail worker does it too)."""
+    ids = moderators_digest.send_due()
+    report = outbox.deliver(ids) if ids else outbox.Report()
+    click.echo(f"digests queued {len(ids)}, sent {len(report.sent)}")
+
+
+COMMANDS = [send_mail, mail_worker, digest]

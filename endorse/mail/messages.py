@@ -8,9 +8,10 @@ The only links in a mail are ours, built from ENDORSE_BASE_URL.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from flask import current_app, render_template
-from flask_babel import force_locale
+from flask_babel import force_locale, format_date, ngettext
 from flask_babel import gettext as _
 
 from ..models import Endorsement, RejectReason, State, User
@@ -38,6 +39,19 @@ class Shown:
     @classmethod
     def of(cls, entry: Endorsement) -> Shown:
         return cls(unlinked(entry.name), unlinked(entry.contact_name or ""), entry.state)
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """What awaits the moderators: new endorsements, corrections, and the oldest one's day."""
+
+    endorsements: int
+    corrections: int
+    oldest_day: date
+
+    @property
+    def total(self) -> int:
+        return self.endorsements + self.corrections
 
 
 def _render(name: str, language: str, subject: str, **context: object) -> Draft:
@@ -91,3 +105,29 @@ def manage(entry: Endorsement, language: str | None = None) -> Draft:
     with force_locale(lang):
         subject = _("Your link to manage your organisation's endorsement")
     return _render("manage", lang, subject, entry=Shown.of(entry), link=link, days=days)
+
+
+def correction_accepted(entry: Endorsement) -> Draft:
+    link = external_url("public.supporters", lang=entry.language)
+    with force_locale(entry.language):
+        subject = _("Your correction is published")
+    return _render("correction_accepted", entry.language, subject, entry=Shown.of(entry), link=link)
+
+
+def correction_refused(entry: Endorsement) -> Draft:
+    with force_locale(entry.language):
+        subject = _("About your correction")
+    return _render("correction_refused", entry.language, subject, entry=Shown.of(entry))
+
+
+def digest(user: User, language: str, waiting: Waiting) -> Draft:
+    """A moderator's daily note: how many entries await a decision, since when, and where."""
+    link = external_url("moderation.queue")
+    with force_locale(language):
+        subject = ngettext(
+            "%(num)d endorsement awaits a decision",
+            "%(num)d endorsements await a decision",
+            waiting.total,
+        )
+        since = format_date(waiting.oldest_day, format="long")
+    return _render("digest", language, subject, user=user, waiting=waiting, since=since, link=link)

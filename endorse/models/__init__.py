@@ -3,6 +3,7 @@
 from .audit import ActorKind, AuditDetails, AuditEvent
 from .choices import Area, Category, Region, RejectReason
 from .content import ContentPage, Document, FaqItem, Logo
+from .correction import Correction
 from .counts import Facet, PublicTally
 from .endorsement import Endorsement
 from .outbox import LinkRequest, MailKind, MailStatus, OutboxMessage
@@ -16,7 +17,7 @@ from .states import (
     NotEditable,
     State,
 )
-from .user import LoginFailures, Role, User
+from .user import DigestSent, LoginFailures, Role, User
 
 __all__ = [
     "DECIDED_STATES",
@@ -29,6 +30,8 @@ __all__ = [
     "AuditEvent",
     "Category",
     "ContentPage",
+    "Correction",
+    "DigestSent",
     "Document",
     "Endorsement",
     "Facet",

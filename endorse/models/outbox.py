@@ -18,6 +18,9 @@ class MailKind(StrEnum):
     REJECTED = "rejected"  # a moderator's refusal, when they chose to tell the signer
     INVITE = "invite"  # a set-password link for a new moderator
     MANAGE = "manage"  # a signer's link to see, edit, withdraw or erase their endorsement
+    CORRECTION_ACCEPTED = "correction_accepted"  # a signer's correction is now public
+    CORRECTION_REFUSED = "correction_refused"  # a signer's correction was not accepted
+    DIGEST = "digest"  # a moderator's daily note of entries awaiting a decision
 
 
 class MailStatus(StrEnum):

@@ -41,11 +41,18 @@ DECIDED_STATES = frozenset({State.APPROVED, State.HIDDEN, State.REJECTED})
 PUBLIC_STATES = frozenset({State.APPROVED})
 #: States whose public fields may still be corrected, by the signer or a moderator.
 EDITABLE_STATES = frozenset(State) - {State.WITHDRAWN}
+#: States in which a signer's edit is a correction: it waits beside the published version,
+#: which stays listed and counted until a moderator accepts it (a correction never unpublishes).
+CORRECTED_STATES = PUBLIC_STATES
+#: States in which a waiting correction is kept (a moderator may hide the entry meanwhile);
+#: leaving them (a withdrawal, an erasure) drops it.
+CORRECTION_KEPT_STATES = PUBLIC_STATES | {State.HIDDEN}
 
 ALLOWED: dict[State, frozenset[State]] = {
     State.UNVERIFIED: frozenset({State.VERIFIED, State.WITHDRAWN}),
     State.VERIFIED: frozenset({State.APPROVED, State.REJECTED, State.WITHDRAWN}),
-    # A signer who edits a decided endorsement sends it back to moderation (VERIFIED).
+    # A signer who edits a hidden or rejected endorsement sends it back to moderation
+    # (VERIFIED); a published one stays published while the correction waits.
     State.APPROVED: frozenset({State.HIDDEN, State.VERIFIED, State.WITHDRAWN}),
     State.HIDDEN: frozenset({State.APPROVED, State.VERIFIED, State.WITHDRAWN}),
     State.REJECTED: frozenset({State.VERIFIED, State.WITHDRAWN}),

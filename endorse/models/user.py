@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import String
+from sqlalchemy import Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -34,6 +34,10 @@ class User(UserMixin, Model):
     token_nonce: Mapped[str] = mapped_column(String(32), default=new_nonce)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The console's and the digest's language; None: the browser's, and English for mail.
+    language: Mapped[str | None] = mapped_column(String(2))
+    # Whether the daily mail about entries awaiting a decision comes.
+    digest: Mapped[bool] = mapped_column(default=True)
 
     @property
     def is_admin(self) -> bool:
@@ -67,3 +71,16 @@ class LoginFailures(Model):
     failures: Mapped[int] = mapped_column(default=0)
     last_failed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class DigestSent(Model):
+    """One row per account and day a digest went out: the database, not the senders, makes
+    it once a day, however many workers and cron jobs try at the same moment."""
+
+    __tablename__ = "digests_sent"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(Date, primary_key=True)  # in ENDORSE_TIMEZONE
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -12,6 +12,7 @@ from werkzeug.security import generate_password_hash
 
 from .. import audit
 from ..audit import Actor
+from ..config import LANGUAGES
 from ..database import write_transaction
 from ..errors import DomainError, NotFound
 from ..extensions import db
@@ -59,6 +60,10 @@ class OwnAccount(AccountError):
     """An admin cannot lock themselves out."""
 
 
+class WrongPassword(AccountError):
+    """Changing a password needs the current one: a session left open is not enough."""
+
+
 def normalize_email(address: str) -> str:
     try:
         return validate_email(address, check_deliverability=False).normalized.lower()
@@ -103,6 +108,7 @@ def invite(email: str, role: Role, actor: Actor, language: str) -> User:
     with write_transaction():
         # The password is unusable until they choose one.
         user = _new_user(email, role, actor, secrets.token_urlsafe(32))
+        user.language = language  # invited in it: the console and the digest speak it too
         message = enqueue(user.email, MailKind.INVITE, messages.invite(user, language))
         db.session.flush()
         message_id = message.id
@@ -253,3 +259,40 @@ def active_by_email(email: str) -> User | None:
 
 def all_users() -> list[User]:
     return list(db.session.scalars(select(User).order_by(User.email)))
+
+
+def set_preferences(user_id: int, language: str | None, digest: bool) -> None:
+    """The account's own choices: the console's and mails' language, and the daily digest."""
+    if language is not None and language not in LANGUAGES:
+        raise AccountError(f"no language {language!r}")
+    with write_transaction():
+        user = _locked(user_id)
+        if (user.language, user.digest) == (language, digest):
+            return
+        user.language, user.digest = language, digest
+        audit.record(
+            Actor.moderator(user_id),
+            "user.preferences",
+            subject_user_id=user_id,
+            data={"language": language, "digest": digest},
+        )
+
+
+def change_password(user_id: int, current: str, new: str) -> User:
+    """A new password for one's own account, given the current one. Every other session ends.
+
+    Wrong guesses count against the address as failed sign-ins do (``lockout.MustWait``), so
+    a session left open cannot be used to find the password.
+    """
+    check_password_strength(new)
+    address = db.session.get_one(User, user_id).email
+    lockout.begin_attempt(address)
+    with write_transaction():
+        user = _locked(user_id)
+        if not user.check_password(current):
+            raise WrongPassword("the current password is not right")
+        lockout.succeeded(address)
+        user.set_password(new, _hash_method())
+        user.session_version += 1
+        audit.record(Actor.moderator(user_id), "user.password", subject_user_id=user_id)
+    return user

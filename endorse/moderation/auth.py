@@ -10,7 +10,17 @@ from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -67,6 +77,8 @@ def _guard() -> ResponseReturnValue | None:
         )
         return redirect(url_for("moderation.login", next=request.full_path))
     session["seen"] = now
+    if current_user.language:  # the account's own choice, over the browser's
+        g.lang = current_user.language
     return None
 
 

@@ -19,7 +19,9 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import HiddenInput
 
+from ..i18n import LANGUAGE_NAMES
 from ..models import Category, Region, RejectReason, Role, State
 from ..models.types import MAX_ID
 from ..public.fields import (
@@ -313,3 +315,62 @@ class DossierForm(FlaskForm):
         render_kw={"accept": "application/pdf"},
     )
     submit = SubmitField(_l("Upload"))
+
+
+class CorrectionForm(FlaskForm):
+    """Accept or refuse a signer's correction: the one the moderator saw, by its number."""
+
+    correction = IntegerField(
+        validators=[DataRequired(), NumberRange(min=1, max=MAX_ID)], widget=HiddenInput()
+    )
+    reason = StringField(
+        _l("Reason (optional)"),
+        filters=[clean_line],
+        validators=[Optional(), Length(max=500), plain_characters],
+    )
+    accept = SubmitField(_l("Accept the correction"))
+    refuse = SubmitField(_l("Refuse the correction"))
+
+
+class PreferencesForm(FlaskForm):
+    language = ChoiceField(
+        _l("Language of the console and of your mail"),
+        choices=[SelectChoice("", _l("As my browser asks"))]
+        + [SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()],
+        validators=[Optional()],
+    )
+    digest = BooleanField(_l("Mail me each morning when endorsements await a decision"))
+    submit = SubmitField(_l("Save preferences"))
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(_l("Please enter your current password.")), Length(max=1000)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password = PasswordField(
+        _l("New password"),
+        validators=[
+            DataRequired(_l("Please choose a password.")),
+            Length(
+                min=MIN_PASSWORD,
+                max=1000,
+                message=_l("Please use at least %(min)d characters.", min=MIN_PASSWORD),
+            ),
+        ],
+        description=_l(
+            "At least %(min)d characters. A sentence you can remember works well.", min=MIN_PASSWORD
+        ),
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("The same password again"),
+        validators=[EqualTo("password", message=_l("The two passwords are not the same."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+    change = SubmitField(_l("Change my password"))
+
+    def passwords(self) -> tuple[str, str]:
+        """The current password and the new one, once validated."""
+        return required_text(self.current), required_text(self.password)

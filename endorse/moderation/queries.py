@@ -13,7 +13,16 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, SQLColumnExpression, func, or_, select
 
 from ..extensions import db
-from ..models import PUBLIC_STATES, AuditEvent, Category, Endorsement, Region, State, User
+from ..models import (
+    PUBLIC_STATES,
+    AuditEvent,
+    Category,
+    Correction,
+    Endorsement,
+    Region,
+    State,
+    User,
+)
 from ..models.types import MAX_ID
 from ..public.fields import website_host
 from ..text import fold
@@ -128,6 +137,20 @@ def queue() -> list[tuple[Endorsement, Hints]]:
         .order_by(Endorsement.verified_at, Endorsement.id)
     ).all()
     return [(entry, hints(entry)) for entry in entries]
+
+
+def corrections() -> list[tuple[Endorsement, Correction]]:
+    """Signers' corrections awaiting a decision, oldest first, each with its endorsement."""
+    rows = db.session.execute(
+        select(Endorsement, Correction)
+        .join(Correction, Correction.endorsement_id == Endorsement.id)
+        .order_by(Correction.proposed_at, Correction.id)
+    )
+    return [(entry, correction) for entry, correction in rows]
+
+
+def corrections_waiting() -> int:
+    return db.session.scalar(select(func.count()).select_from(Correction)) or 0
 
 
 def in_state(state: State) -> list[tuple[Endorsement, Hints]]:

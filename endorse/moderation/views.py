@@ -17,7 +17,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_user
 
 from .. import audit, caching, export, operations
 from ..audit import Actor
@@ -28,12 +28,16 @@ from ..models import Endorsement, IllegalTransition, NotEditable, RejectReason, 
 from ..models.states import moderator_actions
 from . import accounts, bp, lockout, queries
 from .auth import admin_required
+from .diff import correction_diff
 from .forms import (
     ActionForm,
     AuditSearchForm,
     BulkForm,
+    ChangePasswordForm,
+    CorrectionForm,
     EditForm,
     InviteForm,
+    PreferencesForm,
     RejectForm,
     RoleForm,
     SearchForm,
@@ -89,6 +93,7 @@ def dashboard() -> ResponseReturnValue:
         "moderation/dashboard.html",
         overview=overview,
         waiting=overview.by_state[State.VERIFIED],
+        corrections=queries.corrections_waiting(),
         chart=queries.approvals_chart(),
         head=audit.head(),
     )
@@ -96,7 +101,12 @@ def dashboard() -> ResponseReturnValue:
 
 @bp.get("/queue")
 def queue() -> ResponseReturnValue:
-    return render_template("moderation/queue.html", items=queries.queue(), form=BulkForm())
+    return render_template(
+        "moderation/queue.html",
+        items=queries.queue(),
+        corrections=queries.corrections(),
+        form=BulkForm(),
+    )
 
 
 @bp.post("/queue")
@@ -151,17 +161,31 @@ def export_csv() -> ResponseReturnValue:
     return caching.personal(response)
 
 
-@bp.get("/endorsements/<id:endorsement_id>")
-def entry(endorsement_id: int) -> ResponseReturnValue:
-    item = _entry_or_404(endorsement_id)
+def _entry_page(
+    item: Endorsement,
+    reject_form: RejectForm | None = None,
+    correction_form: CorrectionForm | None = None,
+    status: int = 200,
+) -> ResponseReturnValue:
+    correction = operations.pending_correction(item.id)
+    if correction is not None and correction_form is None:
+        correction_form = CorrectionForm(formdata=None, correction=correction.id)
     return render_template(
         "moderation/entry.html",
         entry=item,
         hints=queries.hints(item),
         trail=queries.trail(item.id),
         action=ActionForm(),
-        reject_form=RejectForm(),
-    )
+        reject_form=reject_form or RejectForm(),
+        correction=correction,
+        correction_form=correction_form,
+        diff=correction_diff(item, correction) if correction is not None else [],
+    ), status
+
+
+@bp.get("/endorsements/<id:endorsement_id>")
+def entry(endorsement_id: int) -> ResponseReturnValue:
+    return _entry_page(_entry_or_404(endorsement_id))
 
 
 @bp.post("/endorsements/<id:endorsement_id>/approve")
@@ -179,15 +203,7 @@ def approve(endorsement_id: int) -> ResponseReturnValue:
 def reject(endorsement_id: int) -> ResponseReturnValue:
     form = RejectForm()
     if not form.validate_on_submit():
-        item = _entry_or_404(endorsement_id)
-        return render_template(
-            "moderation/entry.html",
-            entry=item,
-            hints=queries.hints(item),
-            trail=queries.trail(item.id),
-            action=ActionForm(),
-            reject_form=form,
-        ), 400
+        return _entry_page(_entry_or_404(endorsement_id), reject_form=form, status=400)
     return _decide(
         endorsement_id,
         lambda: operations.reject(
@@ -218,6 +234,33 @@ def _simple(name: str, operation: Callable[..., bool], done: Callable[[], str]) 
 _simple("hide", operations.hide, lambda: _("Hidden from the public list."))
 _simple("unhide", operations.unhide, lambda: _("Published again."))
 _simple("withdraw", operations.withdraw, lambda: _("Marked as withdrawn."))
+
+
+@bp.post("/endorsements/<id:endorsement_id>/correction")
+def decide_correction(endorsement_id: int) -> ResponseReturnValue:
+    """Accept or refuse the signer's correction the moderator saw (its number is in the form)."""
+    item = _entry_or_404(endorsement_id)
+    form = CorrectionForm()
+    if not form.validate_on_submit() or not (form.accept.data or form.refuse.data):
+        return _entry_page(item, correction_form=form, status=400)
+    correction_id, reason = form.correction.data or 0, form.reason.data or None
+    try:
+        if form.accept.data:
+            decided = operations.accept_correction(endorsement_id, correction_id, _me(), reason)
+            done = _("Correction accepted: the public list shows it. The signer is told.")
+        else:
+            decided = operations.refuse_correction(endorsement_id, correction_id, _me(), reason)
+            done = _("Correction refused: the published version stays. The signer is told.")
+    except operations.CorrectionReplaced:
+        flash(_("The signer changed the correction meanwhile: here is the new one."), "warning")
+        return redirect(url_for("moderation.entry", endorsement_id=endorsement_id))
+    except NotEditable:
+        decided, done = False, ""
+    if decided:
+        flash(done, "success")
+    else:
+        flash(_("No correction waits any more: someone else decided."), "warning")
+    return _back(endorsement_id)
 
 
 @bp.route("/endorsements/<id:endorsement_id>/edit", methods=["GET", "POST"])
@@ -354,6 +397,54 @@ def clear_failures(user_id: int) -> ResponseReturnValue:
         lambda: lockout.clear(user_id, _me()),
         _("Failed sign-ins cleared: the account can sign in again at once."),
     )
+
+
+@bp.get("/account")
+def account() -> ResponseReturnValue:
+    preferences = PreferencesForm(
+        formdata=None, language=current_user.language or "", digest=current_user.digest
+    )
+    return _account_page(preferences, ChangePasswordForm(formdata=None))
+
+
+def _account_page(
+    preferences: PreferencesForm, password: ChangePasswordForm, status: int = 200
+) -> ResponseReturnValue:
+    return render_template(
+        "moderation/account.html", preferences=preferences, password=password
+    ), status
+
+
+@bp.post("/account")
+def save_preferences() -> ResponseReturnValue:
+    form = PreferencesForm()
+    if not form.validate_on_submit():
+        return _account_page(form, ChangePasswordForm(formdata=None), 400)
+    accounts.set_preferences(current_user.id, form.language.data or None, bool(form.digest.data))
+    flash(_("Preferences saved."), "success")
+    return redirect(url_for("moderation.account"))
+
+
+@bp.post("/account/password")
+def change_password() -> ResponseReturnValue:
+    form = ChangePasswordForm()
+    preferences = PreferencesForm(
+        formdata=None, language=current_user.language or "", digest=current_user.digest
+    )
+    if not form.validate_on_submit():
+        return _account_page(preferences, form, 400)
+    try:
+        user = accounts.change_password(current_user.id, *form.passwords())
+    except accounts.WrongPassword:
+        form.current.errors = [_("This is not your current password.")]
+        return _account_page(preferences, form, 400)
+    except lockout.MustWait:
+        form.current.errors = [_("Too many wrong passwords. Please wait a few minutes.")]
+        return _account_page(preferences, form, 429)
+    # Every other session of the account has ended; this one goes on, with the new version.
+    login_user(user)
+    flash(_("Your password is changed. Your other sessions have ended."), "success")
+    return redirect(url_for("moderation.account"))
 
 
 # The console's buttons for an entry, from the state machine.

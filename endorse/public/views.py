@@ -26,6 +26,7 @@ from ..error_pages import render_error
 from ..extensions import limiter
 from ..i18n import preferred_language
 from ..models import Category, Endorsement, MailKind, NotEditable
+from ..models.states import CORRECTED_STATES
 from ..security import EMBED_POLICY
 from ..text import LETTERS, OTHER_LETTER
 from ..tokens import TokenError, TokenExpired, TokenInvalid, TokenUsed
@@ -35,6 +36,14 @@ from .forms import ConfirmForm, ManageForm, ResendForm, SignForm, SupporterSearc
 #: What the manage page says after a change, by the ``done`` its address carries.
 OUTCOMES = {
     "saved": ("success", _l("Saved. A moderator will review the change before it is published.")),
+    "proposed": (
+        "success",
+        _l(
+            "Thank you. Your endorsement stays published as it is until a moderator accepts "
+            "the change; we will tell you by email."
+        ),
+    ),
+    "cancelled": ("info", _l("Your proposed change is cancelled: nothing changes.")),
     "unchanged": ("info", _l("Nothing changed.")),
     "closed": ("error", _l("A withdrawn endorsement cannot be changed.")),
     "withdrawn": (
@@ -252,13 +261,18 @@ def manage_sent() -> ResponseReturnValue:
 def _manage_page(
     entry: Endorsement, token: str, form: ManageForm | None = None, status: int = 200
 ) -> ResponseReturnValue:
+    correction = operations.pending_correction(entry.id)
     if form is None:
-        form = ManageForm(formdata=None, obj=entry)
-        form.category.data, form.region.data = entry.category.value, entry.region.value
+        # A waiting correction is what the signer last asked for: they go on from there.
+        shown = correction or entry
+        form = ManageForm(formdata=None, obj=shown)
+        form.category.data, form.region.data = shown.category.value, shown.region.value
     outcome = OUTCOMES.get(request.args.get("done", ""))
     return render_template(
         "public/manage.html",
         entry=entry,
+        correction=correction,
+        correction_review=entry.state in CORRECTED_STATES,
         token=token,
         form=form,
         action=ConfirmForm(),
@@ -295,12 +309,12 @@ def manage_edit(token: str) -> ResponseReturnValue:
         entry = operations.check_manage(token)
         if not form.validate_on_submit():
             return _manage_page(entry, token, form, 400)
-        changes = operations.edit_by_signer(token, form.public_fields())
+        edit = operations.edit_by_signer(token, form.public_fields())
     except TokenError as error:
         return _bad_manage_link(error)
     except NotEditable:
         return _manage_outcome(token, "closed")
-    return _manage_outcome(token, "saved" if changes else "unchanged")
+    return _manage_outcome(token, edit.outcome)
 
 
 @bp.post("/<lang:lang>/manage/<token>/withdraw")

@@ -1,0 +1,310 @@
+"""A signer's correction never unpublishes: it waits beside the live version for a moderator."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from endorse import audit, operations
+from endorse.extensions import db
+from endorse.models import (
+    AuditDetails,
+    AuditEvent,
+    Correction,
+    Endorsement,
+    MailKind,
+    OutboxMessage,
+    State,
+)
+from endorse.moderation.diff import words
+from endorse.tokens import Purpose, make_token
+
+from .helpers import Mailbox, csrf_token, make_endorsement, post_action, text_of
+
+LIVE = "Every child deserves freedom."
+FIELDS = {"name": "Ligue des familles asbl", "category": "ngo", "city": "Namur", "region": "namur"}
+
+
+def _link(app: Flask, entry_id: int) -> str:
+    with app.app_context():
+        entry = db.session.get(Endorsement, entry_id)
+        assert entry is not None
+        return f"/fr/manage/{make_token(Purpose.MANAGE, entry_id, entry.token_nonce)}"
+
+
+def _correct(client: FlaskClient, link: str, **fields: str) -> Any:
+    data = {**FIELDS, "statement": LIVE, **fields}
+    return client.post(link, data={"csrf_token": csrf_token(client, link), **data})
+
+
+def _public(client: FlaskClient) -> list[str]:
+    """What anyone can read of the supporters: the list, the count, the API, the feed."""
+    return [
+        client.get(path).get_data(as_text=True)
+        for path in ("/en/supporters", "/api/v1/count", "/api/v1/supporters", "/en/feed.atom")
+    ]
+
+
+def _entry(app: Flask, entry_id: int) -> Endorsement:
+    with app.app_context():
+        entry = db.session.get(Endorsement, entry_id)
+        assert entry is not None
+        db.session.expunge(entry)
+        return entry
+
+
+def _waiting(app: Flask, entry_id: int) -> Correction | None:
+    with app.app_context():
+        return operations.pending_correction(entry_id)
+
+
+def _actions(app: Flask, entry_id: int) -> list[str]:
+    with app.app_context():
+        return list(
+            db.session.scalars(
+                select(AuditEvent.action)
+                .where(AuditEvent.endorsement_id == entry_id)
+                .order_by(AuditEvent.id)
+            )
+        )
+
+
+def _published(app: Flask) -> int:
+    return make_endorsement(app, State.APPROVED, statement=LIVE)
+
+
+def _decide(moderator: FlaskClient, entry_id: int, button: str, **data: Any) -> Any:
+    page = f"/moderate/endorsements/{entry_id}"
+    found = re.search(
+        r'name="correction" type="hidden" value="(\d+)"', moderator.get(page).get_data(True)
+    )
+    assert found, "no correction on the entry's page"
+    return post_action(
+        moderator,
+        f"{page}/correction",
+        page,
+        correction=found.group(1),
+        **{button: "1"},
+        **data,
+    )
+
+
+def test_a_correction_keeps_the_entry_public_until_a_moderator_decides(
+    app: Flask, client: FlaskClient, moderator: FlaskClient, mailbox: Mailbox
+) -> None:
+    entry_id = _published(app)
+    before = _public(client)
+    assert LIVE in before[2]
+    link = _link(app, entry_id)
+    response = _correct(client, link, statement="Every child deserves to be free.")
+    assert response.status_code == 303
+    assert "reste publié tel quel" in client.get(response.headers["Location"]).get_data(True)
+    assert _entry(app, entry_id).state == State.APPROVED
+    assert _entry(app, entry_id).statement == LIVE
+    assert _public(client) == before  # list, count, API and feed unchanged
+    assert client.get("/api/v1/count").get_json()["organisations"] == 1
+    # The signer's page says a change waits, and offers it for further editing.
+    page = client.get(link).get_data(as_text=True)
+    assert "attend un modérateur" in page
+    assert "Every child deserves to be free." in page
+    # The moderator sees it in the queue and, on the entry, the changed words marked.
+    queue = moderator.get("/moderate/queue").get_data(as_text=True)
+    assert f"/moderate/endorsements/{entry_id}" in queue
+    dashboard = moderator.get("/moderate/").get_data(as_text=True)
+    assert "1 correction by a signer awaits review." in dashboard
+    entry_page = moderator.get(f"/moderate/endorsements/{entry_id}").get_data(as_text=True)
+    assert "<del>freedom.</del>" in entry_page
+    assert "<ins>to be free.</ins>" in entry_page
+    assert _actions(app, entry_id)[-1] == "correction.propose"
+
+
+def test_an_accepted_correction_goes_live_and_the_signer_is_told(
+    app: Flask, client: FlaskClient, moderator: FlaskClient, mailbox: Mailbox
+) -> None:
+    entry_id = _published(app)
+    _correct(client, _link(app, entry_id), statement="We stand with every child.", city="Dinant")
+    mailbox.clear()
+    response = _decide(moderator, entry_id, "accept", reason="checked on their website")
+    assert response.status_code == 302
+    entry = _entry(app, entry_id)
+    assert (entry.statement, entry.city, entry.state) == (
+        "We stand with every child.",
+        "Dinant",
+        State.APPROVED,
+    )
+    assert _waiting(app, entry_id) is None
+    assert "We stand with every child." in client.get("/api/v1/supporters").get_data(True)
+    [mail] = mailbox.wait_for(1)
+    assert mail["To"] == "marie@ligue.example"
+    assert "acceptée" in text_of(mail)  # in the signer's language
+    assert _actions(app, entry_id)[-1] == "correction.accept"
+    with app.app_context():
+        details = db.session.scalar(
+            select(AuditDetails)
+            .join(AuditEvent)
+            .where(AuditEvent.endorsement_id == entry_id)
+            .order_by(AuditEvent.id.desc())
+            .limit(1)
+        )
+        assert details is not None
+        assert details.reason == "checked on their website"
+        assert "Dinant" in (details.data or "")
+        assert audit.verify().ok
+
+
+def test_a_refused_correction_changes_nothing_and_the_signer_is_told(
+    app: Flask, client: FlaskClient, moderator: FlaskClient, mailbox: Mailbox
+) -> None:
+    entry_id = _published(app)
+    before = _public(client)
+    _correct(client, _link(app, entry_id), name="Something Else Entirely")
+    mailbox.clear()
+    response = _decide(moderator, entry_id, "refuse", reason="not the same organisation")
+    assert response.status_code == 302
+    assert _entry(app, entry_id).name == "Ligue des familles asbl"
+    assert _waiting(app, entry_id) is None
+    assert _public(client) == before
+    [mail] = mailbox.wait_for(1)
+    assert mail["To"] == "marie@ligue.example"
+    assert "pas accepté" in text_of(mail)
+    assert "not the same organisation" not in text_of(mail)
+    assert _actions(app, entry_id)[-1] == "correction.refuse"
+    with app.app_context():
+        kinds = db.session.scalars(
+            select(OutboxMessage.kind).where(OutboxMessage.endorsement_id == entry_id)
+        ).all()
+        assert MailKind.CORRECTION_REFUSED in kinds
+
+
+def test_a_second_correction_replaces_the_waiting_one(
+    app: Flask, client: FlaskClient, moderator: FlaskClient, mailbox: Mailbox
+) -> None:
+    entry_id = _published(app)
+    link = _link(app, entry_id)
+    _correct(client, link, statement="First try.")
+    first = _waiting(app, entry_id)
+    _correct(client, link, statement="Second try.")
+    second = _waiting(app, entry_id)
+    assert first is not None
+    assert second is not None
+    assert second.statement == "Second try."
+    assert second.id != first.id
+    with app.app_context():
+        assert len(db.session.scalars(select(Correction)).all()) == 1
+    # A moderator who decides on the first one, seen before it was replaced, publishes nothing.
+    with app.app_context(), pytest.raises(operations.CorrectionReplaced):
+        operations.accept_correction(entry_id, first.id, operations.SYSTEM)
+    assert _entry(app, entry_id).statement == LIVE
+    # Sending the live version again cancels the waiting correction.
+    response = _correct(client, link)
+    assert response.headers["Location"].endswith("done=cancelled")
+    assert _waiting(app, entry_id) is None
+    assert _actions(app, entry_id)[-3:] == [
+        "correction.propose",
+        "correction.propose",
+        "correction.drop",
+    ]
+
+
+def test_deciding_twice_is_no_error_and_no_second_mail(
+    app: Flask, client: FlaskClient, mailbox: Mailbox
+) -> None:
+    entry_id = _published(app)
+    _correct(client, _link(app, entry_id), statement="Once.")
+    waiting = _waiting(app, entry_id)
+    assert waiting is not None
+    with app.app_context():
+        assert operations.accept_correction(entry_id, waiting.id, operations.SYSTEM)
+        assert not operations.refuse_correction(entry_id, waiting.id, operations.SYSTEM)
+        with pytest.raises(operations.NotAModerator):
+            operations.accept_correction(entry_id, waiting.id, operations.SIGNER)
+    assert _entry(app, entry_id).statement == "Once."
+
+
+def test_withdrawing_drops_the_waiting_correction(
+    app: Flask, client: FlaskClient, moderator: FlaskClient
+) -> None:
+    entry_id = _published(app)
+    link = _link(app, entry_id)
+    _correct(client, link, statement="Soon gone.")
+    response = client.post(f"{link}/withdraw", data={"csrf_token": csrf_token(client, link)})
+    assert response.status_code == 303
+    assert _entry(app, entry_id).state == State.WITHDRAWN
+    assert _waiting(app, entry_id) is None
+    assert "correction.drop" in _actions(app, entry_id)
+    assert "Soon gone." not in moderator.get("/moderate/queue").get_data(True)
+
+
+def test_erasing_erases_the_proposed_change_too(app: Flask, client: FlaskClient) -> None:
+    entry_id = _published(app)
+    link = _link(app, entry_id)
+    _correct(client, link, statement="Signed by Marie Dupont herself.")
+    response = client.post(f"{link}/erase", data={"csrf_token": csrf_token(client, link)})
+    assert response.status_code == 303
+    assert _waiting(app, entry_id) is None
+    with app.app_context():
+        details = db.session.scalars(
+            select(AuditDetails.data).join(AuditEvent).where(AuditEvent.endorsement_id == entry_id)
+        ).all()
+        assert all("Marie Dupont" not in (data or "") for data in details)
+        assert audit.verify().ok
+
+
+def test_a_hidden_entry_keeps_its_correction_and_an_unpublished_one_is_edited_at_once(
+    app: Flask, client: FlaskClient
+) -> None:
+    entry_id = _published(app)
+    _correct(client, _link(app, entry_id), statement="Kept while hidden.")
+    with app.app_context():
+        operations.hide(entry_id, operations.SYSTEM, "checking")
+    assert _waiting(app, entry_id) is not None
+    # Not yet published: the signer's edit applies at once, as before.
+    waiting = make_endorsement(app, State.VERIFIED, contact_email="w@org.example")
+    response = _correct(client, _link(app, waiting), statement="Straight in.")
+    assert response.headers["Location"].endswith("done=saved")
+    assert _entry(app, waiting).statement == "Straight in."
+    assert _waiting(app, waiting) is None
+
+
+def test_the_diff_marks_changed_words_and_escapes_what_was_typed() -> None:
+    live, proposed = words("We <b>stand</b> firm", "We <b>stand</b> very firm")
+    assert str(live) == "We &lt;b&gt;stand&lt;/b&gt; firm"
+    assert str(proposed) == "We &lt;b&gt;stand&lt;/b&gt; <ins>very </ins>firm"
+    live, proposed = words("<script>", "<img>")
+    assert str(live) == "<del>&lt;script&gt;</del>"
+    assert str(proposed) == "<ins>&lt;img&gt;</ins>"
+
+
+def test_deciding_needs_the_console_csrf_token(
+    app: Flask, client: FlaskClient, moderator: FlaskClient
+) -> None:
+    entry_id = _published(app)
+    _correct(client, _link(app, entry_id), statement="No forgery.")
+    waiting = _waiting(app, entry_id)
+    assert waiting is not None
+    response = moderator.post(
+        f"/moderate/endorsements/{entry_id}/correction",
+        data={"correction": waiting.id, "accept": "1"},
+    )
+    assert response.status_code == 400
+    assert _entry(app, entry_id).statement == LIVE
+
+
+def test_a_bad_decision_form_is_refused_without_changing_anything(
+    app: Flask, client: FlaskClient, moderator: FlaskClient
+) -> None:
+    entry_id = _published(app)
+    _correct(client, _link(app, entry_id), statement="Still waiting.")
+    page = f"/moderate/endorsements/{entry_id}"
+    for data in ({"correction": "x", "accept": "1"}, {"correction": "99999999999", "accept": "1"}):
+        response = post_action(moderator, f"{page}/correction", page, **data)
+        assert response.status_code == 400
+    nobody = post_action(moderator, "/moderate/endorsements/999999/correction", page, accept="1")
+    assert nobody.status_code == 404
+    assert _entry(app, entry_id).statement == LIVE
+    assert _waiting(app, entry_id) is not None
