@@ -8,6 +8,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask
 
@@ -60,6 +61,7 @@ DEFAULTS: dict[str, Any] = {
     "COUNT_STALE_SECONDS": 10,
     "STALE_IF_ERROR_SECONDS": 86400,  # while we are down, a cache may serve what it has
     "FORM_TOKEN_MAX_AGE": 3 * 24 * 3600,  # a public form's signed token (for old browsers)
+    "TIMEZONE": "Europe/Brussels",  # the campaign's clock: the console shows times in it
     "CONTACT_EMAIL": None,  # shown on "What can you do?"; defaults to ENDORSE_MAIL_FROM's address
     "DOSSIER_MAX_BYTES": 20 * 1024 * 1024,
     "LOGO_MAX_BYTES": 2 * 1024 * 1024,
@@ -171,6 +173,8 @@ def _settle(app: Flask) -> None:
     # /healthz by address too: production.TrustedHosts checks ALLOWED_HOSTS instead.
     cfg["TRUSTED_HOSTS"] = None
 
+    cfg["TIMEZONE"] = _time_zone(cfg["TIMEZONE"])
+
     if not str(cfg["PASSWORD_HASH_METHOD"]).startswith(("scrypt:", "pbkdf2:")):
         raise ConfigError("ENDORSE_PASSWORD_HASH_METHOD must be scrypt:N:r:p or pbkdf2:sha256:N")
 
@@ -224,6 +228,18 @@ def _non_negative_int(key: str, value: Any) -> int:
     if number < 0:
         raise ConfigError(f"ENDORSE_{key} must be a whole number, 0 or more, not {value!r}")
     return number
+
+
+def _time_zone(value: Any) -> str:
+    """A name the tz database knows (``Europe/Brussels``): a typo would shift every time shown."""
+    name = str(value or "").strip()
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise ConfigError(
+            f"ENDORSE_TIMEZONE must be a time zone name like Europe/Brussels, not {value!r}"
+        ) from None
+    return name
 
 
 def _driver_url(url: str) -> str:

@@ -83,6 +83,8 @@ def test_the_default_database_is_sqlite_in_the_instance_folder(tmp_path: Path) -
         ({"VERIFY_MAX_AGE": "soon"}, "ENDORSE_VERIFY_MAX_AGE"),
         ({"VERIFY_MAX_AGE": -5}, "ENDORSE_VERIFY_MAX_AGE"),
         ({"PASSWORD_HASH_METHOD": "plain"}, "ENDORSE_PASSWORD_HASH_METHOD"),
+        ({"TIMEZONE": "Europe/Brusels"}, "ENDORSE_TIMEZONE"),
+        ({"TIMEZONE": "../../etc/passwd"}, "ENDORSE_TIMEZONE"),
     ],
 )
 def test_bad_settings_are_named(tmp_path: Path, overrides: dict[str, object], message: str) -> None:

@@ -253,3 +253,16 @@ def active_by_email(email: str) -> User | None:
 
 def all_users() -> list[User]:
     return list(db.session.scalars(select(User).order_by(User.email)))
+
+
+def deactivatable(users: list[User], actor: Actor) -> set[int]:
+    """The accounts ``actor`` may deactivate, by the rules ``set_active`` enforces: never their
+    own, never the last active admin. The console offers the button for these alone."""
+    admins = [user.id for user in users if user.role == Role.ADMIN and user.active]
+    return {
+        user.id
+        for user in users
+        if user.active
+        and user.id != actor.user_id
+        and not (user.role == Role.ADMIN and admins == [user.id])
+    }
