@@ -127,8 +127,8 @@ def actor(event: AuditEvent) -> str:
 
 def states(event: AuditEvent) -> str | None:
     """ "Awaiting review → Rejected": the change of state, in the dashboard's words."""
-    if event.to_state is None and event.from_state is None:
-        return None
+    if event.to_state is None or event.from_state is None:
+        return None  # signed, purged: the action says it
     before = event.from_state.label if event.from_state else "—"
     after = event.to_state.label if event.to_state else "—"
     return f"{before} → {after}"
@@ -156,7 +156,7 @@ def rejection(text: str) -> str:
     if code not in RejectReason.__members__.values():
         return text
     label = str(RejectReason(code).label)
-    return f"{label} {note}" if note else label
+    return f"{label} — {note}" if note else label
 
 
 def details(event: AuditEvent) -> list[tuple[str, str]]:

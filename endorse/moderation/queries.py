@@ -360,7 +360,13 @@ def approvals_chart(width: int = 300, height: int = 120, ticks: int = 4) -> Char
         running += per_day.get(day, 0)
         coordinates.append(f"{x(day)},{round(height - running / total * height, 1)}")
         day += timedelta(days=1)
-    marks = sorted({start + timedelta(days=round(span * i / ticks)) for i in range(ticks + 1)})
+    # Evenly spaced days from the start; the last is today, the one before it at least half a
+    # step away so that their words do not overlap.
+    step = -(-span // ticks)
+    marks = [start + timedelta(days=days) for days in range(0, span + 1, step)]
+    if (end - marks[-1]).days * 2 < step:
+        marks.pop()
+    marks.append(end)
     return Chart(
         width,
         height,
