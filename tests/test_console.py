@@ -85,7 +85,7 @@ def test_the_audit_log_speaks_the_dashboards_words(app: Flask, moderator: FlaskC
     assert "Awaiting review → Rejected" in page
     assert "The organisation has already signed. — signed on paper too" in page
     assert "Waiting for email confirmation → Awaiting review" in page
-    assert "<strong>Signed</strong>" in page
+    assert "<strong>New signature</strong>" in page
     assert "<strong>State changed</strong>" in page
     for internal in ("transition", "verified → rejected", "unverified", "duplicate:"):
         assert internal not in page.split("<table")[1], internal
@@ -141,14 +141,14 @@ def test_the_action_filter_is_a_select_of_named_actions(app: Flask, moderator: F
     assert select_ is not None
     assert select_.group(1).startswith('<option value="">Any</option>')
     assert '<option value="transition">State changed</option>' in select_.group(1)
-    assert '<option value="signed">Signed</option>' in select_.group(1)
+    assert '<option value="signed">New signature</option>' in select_.group(1)
     assert "<datalist" not in page
 
     only = _page(moderator, "/moderate/audit?action=signed")
     assert f'href="/moderate/endorsements/{first}">#{first}</a>' in only
     assert "<strong>State changed</strong>" not in only
-    assert "<strong>Signed</strong>" in only
-    assert '<option selected value="signed">Signed</option>' in only
+    assert "<strong>New signature</strong>" in only
+    assert '<option selected value="signed">New signature</option>' in only
 
     french = _page(moderator, "/moderate/audit", **FRENCH)
     with app.test_request_context(headers=FRENCH), force_locale("fr"):

@@ -61,7 +61,7 @@ def date_tag(moment: datetime | None) -> Markup:
 # The audit trail.
 
 ACTIONS: dict[str, LazyString] = {
-    "signed": _l("Signed"),
+    "signed": _l("New signature"),
     "transition": _l("State changed"),
     "edit": _l("Public fields corrected"),
     "erase": _l("Personal data erased"),
@@ -75,7 +75,7 @@ ACTIONS: dict[str, LazyString] = {
     "user.clear_failures": _l("Failed sign-ins cleared"),
     "content.page": _l("Page edited"),
     "content.faq": _l("Question edited"),
-    "content.dossier": _l("Press kit uploaded"),
+    "content.dossier": _l("Dossier uploaded"),
 }
 
 #: Reasons the code itself writes, and how moderators read them.
