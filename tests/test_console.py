@@ -113,6 +113,7 @@ def test_the_audit_log_shows_edits_and_roles_in_words(app: Flask, admin: FlaskCl
     page = _page(admin, "/moderate/audit")
     assert "Organisation: Old Name → New Name" in page
     assert "Role: Moderator → Admin" in page
+    assert '<strong>Role changed</strong> <span class="email">other@campaign.example</span>' in page
     assert "Public fields corrected" in page
     assert '{"changes"' not in page
 

@@ -261,6 +261,15 @@ def audit_log(filters: AuditFilters, page: int = 1) -> Pagination:
     return _page_of(query.order_by(AuditEvent.id.desc()), page)
 
 
+def subjects(events: list[AuditEvent]) -> dict[int, str]:
+    """The addresses of the accounts these records are about (an admin's changes), by id."""
+    ids = {event.subject_user_id for event in events if event.subject_user_id}
+    if not ids:
+        return {}
+    rows = db.session.execute(select(User.id, User.email).where(User.id.in_(ids)))
+    return {user_id: email for user_id, email in rows}
+
+
 def trail(endorsement_id: int) -> list[AuditEvent]:
     """Everything that happened to one endorsement, oldest first."""
     return list(

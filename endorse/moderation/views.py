@@ -262,7 +262,13 @@ def audit_log() -> ResponseReturnValue:
     form.action.choices = display.action_choices(queries.audit_actions())
     filters = form.filters() if form.validate() else queries.AuditFilters()
     found = queries.audit_log(filters, request.args.get("page", 1, type=int) or 1)
-    return render_template("moderation/audit.html", form=form, found=found, head=audit.head())
+    return render_template(
+        "moderation/audit.html",
+        form=form,
+        found=found,
+        subjects=queries.subjects(found.items),
+        head=audit.head(),
+    )
 
 
 def _accounts_page(invite: InviteForm, status: int = 200) -> ResponseReturnValue:
