@@ -47,7 +47,7 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_BACKOFF_SECONDS": 30,  # first retry delay; doubles with each attempt
     "MAIL_LEASE_SECONDS": 300,  # a claimed mail returns to the queue after this
     "MAIL_TIMEOUT_SECONDS": 20,
-    "TIMEZONE": "Europe/Brussels",  # the campaign's clock: the digest's hour and day
+    "TIMEZONE": "Europe/Brussels",  # the campaign's clock: the digest's hour, console times
     "DIGEST_HOUR": 8,  # from this hour on, each moderator gets the day's digest (0-23)
     "EMAIL_CHECK_DELIVERABILITY": False,  # DNS look-ups on sign-up; needs network
     "CONSENT_VERSION": "2026-11-28",  # bump when the consent text changes
@@ -174,15 +174,11 @@ def _settle(app: Flask) -> None:
     # /healthz by address too: production.TrustedHosts checks ALLOWED_HOSTS instead.
     cfg["TRUSTED_HOSTS"] = None
 
+    cfg["TIMEZONE"] = _time_zone(cfg["TIMEZONE"])
+
     if not str(cfg["PASSWORD_HASH_METHOD"]).startswith(("scrypt:", "pbkdf2:")):
         raise ConfigError("ENDORSE_PASSWORD_HASH_METHOD must be scrypt:N:r:p or pbkdf2:sha256:N")
 
-    try:
-        ZoneInfo(str(cfg["TIMEZONE"]))
-    except (ValueError, ZoneInfoNotFoundError) as exc:
-        raise ConfigError(
-            f"ENDORSE_TIMEZONE must be a time zone like Europe/Brussels, not {cfg['TIMEZONE']!r}"
-        ) from exc
     cfg["DIGEST_HOUR"] = _non_negative_int("DIGEST_HOUR", cfg["DIGEST_HOUR"])
     if cfg["DIGEST_HOUR"] > 23:
         raise ConfigError("ENDORSE_DIGEST_HOUR must be an hour from 0 to 23")
@@ -237,6 +233,18 @@ def _non_negative_int(key: str, value: Any) -> int:
     if number < 0:
         raise ConfigError(f"ENDORSE_{key} must be a whole number, 0 or more, not {value!r}")
     return number
+
+
+def _time_zone(value: Any) -> str:
+    """A name the tz database knows (``Europe/Brussels``): a typo would shift every time shown."""
+    name = str(value or "").strip()
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise ConfigError(
+            f"ENDORSE_TIMEZONE must be a time zone name like Europe/Brussels, not {value!r}"
+        ) from None
+    return name
 
 
 def _driver_url(url: str) -> str:

@@ -323,3 +323,16 @@ class TcpProxy:
                     sock.shutdown(socket.SHUT_RDWR)
                 sock.close()
             self._sockets.clear()
+
+
+def a_logo(colour: str = "#b3001b") -> Any:
+    """A small logo as the sign form makes it: a PNG checked and re-encoded by ``logos``."""
+    import io
+
+    from PIL import Image
+
+    from endorse import logos
+
+    data = io.BytesIO()
+    Image.new("RGB", (120, 60), colour).save(data, "PNG")
+    return logos.process(data.getvalue())

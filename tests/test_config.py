@@ -86,6 +86,8 @@ def test_the_default_database_is_sqlite_in_the_instance_folder(tmp_path: Path) -
         ({"TIMEZONE": "Mars/Olympus_Mons"}, "ENDORSE_TIMEZONE"),
         ({"DIGEST_HOUR": 24}, "ENDORSE_DIGEST_HOUR"),
         ({"DIGEST_HOUR": "morning"}, "ENDORSE_DIGEST_HOUR"),
+        ({"TIMEZONE": "Europe/Brusels"}, "ENDORSE_TIMEZONE"),
+        ({"TIMEZONE": "../../etc/passwd"}, "ENDORSE_TIMEZONE"),
     ],
 )
 def test_bad_settings_are_named(tmp_path: Path, overrides: dict[str, object], message: str) -> None:

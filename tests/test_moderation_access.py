@@ -19,6 +19,7 @@ from .helpers import (
     CSRF,
     PASSWORD,
     Mailbox,
+    a_logo,
     csrf_token,
     login,
     make_endorsement,
@@ -98,7 +99,7 @@ def test_every_console_route_refuses_anonymous_visitors(app: Flask, client: Flas
 
 @pytest.mark.parametrize("role", ["moderator", "admin"])
 def test_every_console_route_answers_by_role(app: Flask, role: str) -> None:
-    entry_id = make_endorsement(app)
+    entry_id = make_endorsement(app, logo=a_logo())  # with a logo: the console shows it
     other_id = make_user(app, "other@campaign.example")
     make_user(app, f"{role}@campaign.example", role)
     client = app.test_client()

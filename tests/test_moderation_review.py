@@ -340,13 +340,14 @@ def test_the_dashboard_counts_and_draws(app: Flask, moderator: FlaskClient) -> N
 def test_the_audit_log_is_filterable_and_read_only(app: Flask, moderator: FlaskClient) -> None:
     first = make_endorsement(app, State.APPROVED, contact_email="a@a.example", name="First")
     make_endorsement(app, State.REJECTED, contact_email="b@b.example", name="Second")
+    # In the dashboard's words (the states' labels), not the trail's internal names.
     everything = moderator.get("/moderate/audit").get_data(as_text=True)
-    assert "rejected" in everything
+    assert "Awaiting review → Rejected" in everything
     only_first = moderator.get(f"/moderate/audit?endorsement={first}").get_data(as_text=True)
-    assert "rejected" not in only_first
-    assert "approved" in only_first
+    assert "→ Rejected" not in only_first
+    assert "Awaiting review → Published" in only_first
     entry_page = moderator.get(f"/moderate/endorsements/{first}").get_data(as_text=True)
-    assert "verified → approved" in entry_page
+    assert "Awaiting review → Published" in entry_page
     assert moderator.post("/moderate/audit").status_code in (400, 405)
     assert moderator.delete("/moderate/audit").status_code == 405
 

@@ -296,3 +296,16 @@ def change_password(user_id: int, current: str, new: str) -> User:
         user.session_version += 1
         audit.record(Actor.moderator(user_id), "user.password", subject_user_id=user_id)
     return user
+
+
+def deactivatable(users: list[User], actor: Actor) -> set[int]:
+    """The accounts ``actor`` may deactivate, by the rules ``set_active`` enforces: never their
+    own, never the last active admin. The console offers the button for these alone."""
+    admins = [user.id for user in users if user.role == Role.ADMIN and user.active]
+    return {
+        user.id
+        for user in users
+        if user.active
+        and user.id != actor.user_id
+        and not (user.role == Role.ADMIN and admins == [user.id])
+    }

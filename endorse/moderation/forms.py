@@ -196,11 +196,8 @@ class AuditSearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    action = StringField(
-        _l("Action"),
-        filters=[clean_line],
-        validators=[Optional(), Length(max=32), plain_characters],
-    )
+    # Its options are the actions on record, named (see display.action_choices).
+    action = ChoiceField(_l("Action"), validators=[Optional()], choices=_blank(_l("Any")))
     endorsement = IntegerField(
         _l("Endorsement number"),
         validators=[

@@ -19,6 +19,7 @@ from ..models import (
     Category,
     Correction,
     Endorsement,
+    Logo,
     Region,
     State,
     User,
@@ -26,6 +27,7 @@ from ..models import (
 from ..models.types import MAX_ID
 from ..public.fields import website_host
 from ..text import fold
+from . import display
 
 # Addresses anyone can open: a match between them says nothing about an organisation.
 WEBMAIL = frozenset(
@@ -274,6 +276,15 @@ def audit_log(filters: AuditFilters, page: int = 1) -> Pagination:
     return _page_of(query.order_by(AuditEvent.id.desc()), page)
 
 
+def subjects(events: list[AuditEvent]) -> dict[int, str]:
+    """The addresses of the accounts these records are about (an admin's changes), by id."""
+    ids = {event.subject_user_id for event in events if event.subject_user_id}
+    if not ids:
+        return {}
+    rows = db.session.execute(select(User.id, User.email).where(User.id.in_(ids)))
+    return {user_id: email for user_id, email in rows}
+
+
 def trail(endorsement_id: int) -> list[AuditEvent]:
     """Everything that happened to one endorsement, oldest first."""
     return list(
@@ -317,20 +328,30 @@ def overview() -> Overview:
     )
 
 
+CHART_DAYS = 14  # the chart shows at least this many days, however young the campaign
+
+
 @dataclass(frozen=True)
 class Chart:
-    """A cumulative line of approvals per day, scaled into a width × height box."""
+    """A cumulative line of approvals per day, scaled into a width × height box.
+
+    Days are the campaign's (``ENDORSE_TIMEZONE``); the axis runs from the first approval, or
+    earlier to show at least ``CHART_DAYS`` days, to today.
+    """
 
     width: int
     height: int
     points: str  # for <polyline points="...">
-    first: date | None
+    first: date | None  # the first and last days with an approval
     last: date | None
     total: int
+    start: date | None = None  # the ends of the axis
+    end: date | None = None
+    ticks: list[tuple[float, date]] = field(default_factory=list)  # (x, day) along the axis
 
 
-def approvals_chart(width: int = 600, height: int = 160) -> Chart:
-    days = (
+def approvals_chart(width: int = 300, height: int = 120, ticks: int = 4) -> Chart:
+    moments = (
         db.session.execute(
             select(Endorsement.approved_at).where(
                 Endorsement.state.in_(PUBLIC_STATES), Endorsement.approved_at.is_not(None)
@@ -340,22 +361,52 @@ def approvals_chart(width: int = 600, height: int = 160) -> Chart:
         .all()
     )
     per_day: dict[date, int] = {}
-    for moment in days:
+    for moment in moments:
         if moment is None:  # the query asked for approved entries; this tells the type checker
             raise ValueError("a public endorsement without an approval date")
-        per_day[moment.date()] = per_day.get(moment.date(), 0) + 1
+        day = display.local(moment).date()
+        per_day[day] = per_day.get(day, 0) + 1
     if not per_day:
         return Chart(width, height, "", None, None, 0)
     first, last = min(per_day), max(per_day)
-    span = max((last - first).days, 1)
+    end = max(last, display.today())
+    start = min(first, end - timedelta(days=CHART_DAYS - 1))
+    span = (end - start).days
     total = sum(per_day.values())
+
+    def x(day: date) -> float:
+        return round((day - start).days / span * width, 1)
+
     running = 0
     coordinates = [f"0,{height}"]
-    day = first
-    while day <= last:
+    day = start
+    while day <= end:
         running += per_day.get(day, 0)
-        x = round((day - first).days / span * width, 1)
-        y = round(height - running / total * height, 1)
-        coordinates.append(f"{x},{y}")
+        coordinates.append(f"{x(day)},{round(height - running / total * height, 1)}")
         day += timedelta(days=1)
-    return Chart(width, height, " ".join(coordinates), first, last, total)
+    # Evenly spaced days from the start; the last is today, the one before it at least half a
+    # step away so that their words do not overlap.
+    step = -(-span // ticks)
+    marks = [start + timedelta(days=days) for days in range(0, span + 1, step)]
+    if (end - marks[-1]).days * 2 < step:
+        marks.pop()
+    marks.append(end)
+    return Chart(
+        width,
+        height,
+        " ".join(coordinates),
+        first,
+        last,
+        total,
+        start,
+        end,
+        [(x(mark), mark) for mark in marks],
+    )
+
+
+def logos_of(endorsement_ids: list[int]) -> set[int]:
+    """Which of these endorsements have a logo, so the console can show it before publishing."""
+    if not endorsement_ids:
+        return set()
+    query = select(Logo.endorsement_id).where(Logo.endorsement_id.in_(endorsement_ids))
+    return set(db.session.scalars(query))

@@ -9,6 +9,7 @@ from flask import (
     Response,
     abort,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -24,9 +25,9 @@ from ..audit import Actor
 from ..errors import NotFound
 from ..extensions import db
 from ..i18n import current_language
-from ..models import Endorsement, IllegalTransition, NotEditable, RejectReason, Role, State
+from ..models import Endorsement, IllegalTransition, Logo, NotEditable, RejectReason, Role, State
 from ..models.states import moderator_actions
-from . import accounts, bp, lockout, queries
+from . import accounts, bp, display, lockout, queries
 from .auth import admin_required
 from .diff import correction_diff
 from .forms import (
@@ -101,9 +102,12 @@ def dashboard() -> ResponseReturnValue:
 
 @bp.get("/queue")
 def queue() -> ResponseReturnValue:
+    items = queries.queue()
+    logos = queries.logos_of([entry.id for entry, _hints in items])
     return render_template(
         "moderation/queue.html",
-        items=queries.queue(),
+        items=items,
+        logos=logos,
         corrections=queries.corrections(),
         form=BulkForm(),
     )
@@ -173,6 +177,7 @@ def _entry_page(
     return render_template(
         "moderation/entry.html",
         entry=item,
+        logos=queries.logos_of([item.id]),
         hints=queries.hints(item),
         trail=queries.trail(item.id),
         action=ActionForm(),
@@ -186,6 +191,17 @@ def _entry_page(
 @bp.get("/endorsements/<id:endorsement_id>")
 def entry(endorsement_id: int) -> ResponseReturnValue:
     return _entry_page(_entry_or_404(endorsement_id))
+
+
+@bp.get("/endorsements/<id:endorsement_id>/logo.webp")
+def logo(endorsement_id: int) -> ResponseReturnValue:
+    """The logo as it will be published, shown to moderators before they publish it."""
+    found = db.session.get(Logo, endorsement_id)
+    if found is None:
+        abort(404)
+    response = make_response(found.content)
+    response.headers["Content-Type"] = found.content_type
+    return caching.personal(response)
 
 
 @bp.post("/endorsements/<id:endorsement_id>/approve")
@@ -286,13 +302,14 @@ def edit(endorsement_id: int) -> ResponseReturnValue:
 @bp.get("/audit")
 def audit_log() -> ResponseReturnValue:
     form = AuditSearchForm(request.args)
+    form.action.choices = display.action_choices(queries.audit_actions())
     filters = form.filters() if form.validate() else queries.AuditFilters()
     found = queries.audit_log(filters, request.args.get("page", 1, type=int) or 1)
     return render_template(
         "moderation/audit.html",
         form=form,
         found=found,
-        actions=queries.audit_actions(),
+        subjects=queries.subjects(found.items),
         head=audit.head(),
     )
 
@@ -302,6 +319,7 @@ def _accounts_page(invite: InviteForm, status: int = 200) -> ResponseReturnValue
     return render_template(
         "moderation/users.html",
         users=everyone,
+        deactivatable=accounts.deactivatable(everyone, _me()),
         failures=lockout.of_accounts(everyone),
         invite=invite,
         role_form=RoleForm,
@@ -449,3 +467,9 @@ def change_password() -> ResponseReturnValue:
 
 # The console's buttons for an entry, from the state machine.
 bp.add_app_template_global(moderator_actions, "state_actions")
+
+
+@bp.context_processor
+def _words() -> dict[str, Any]:
+    """``show``: times on the campaign's clock, the audit trail in words (see display)."""
+    return {"show": display}
