@@ -2,7 +2,7 @@
 
 from .audit import ActorKind, AuditDetails, AuditEvent
 from .choices import Area, Category, Region, RejectReason
-from .content import ContentPage, Document, FaqItem, Logo
+from .content import BrandImage, ContentImage, ContentList, ContentPage, Document, Logo
 from .counts import Facet, PublicTally
 from .endorsement import Endorsement
 from .outbox import MailKind, MailStatus, OutboxMessage
@@ -27,12 +27,14 @@ __all__ = [
     "Area",
     "AuditDetails",
     "AuditEvent",
+    "BrandImage",
     "Category",
+    "ContentImage",
+    "ContentList",
     "ContentPage",
     "Document",
     "Endorsement",
     "Facet",
-    "FaqItem",
     "IllegalTransition",
     "LoginFailures",
     "Logo",
