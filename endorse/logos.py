@@ -65,13 +65,9 @@ def decoded(data: bytes, box: tuple[int, int], *, cover: bool = False) -> Image.
                     fit = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
                     return ImageOps.fit(_shrunk(image, fit), box)
                 return _shrunk(image, box)
-    except (
-        UnidentifiedImageError,
-        OSError,
-        ValueError,
-        Image.DecompressionBombError,
-        Image.DecompressionBombWarning,
-    ) as exc:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise TooLarge("more pixels than Pillow will decode") from exc  # its own guard
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
         raise BadImage("not a PNG, JPEG or WebP image") from exc
 
 
