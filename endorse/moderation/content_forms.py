@@ -95,8 +95,8 @@ class ItemForm(FlaskForm):
         return False
 
 
-class PhotoMixin:
-    photo = FileField(
+def _photo() -> FileField:
+    return FileField(
         _l("Photo (optional)"),
         description=_l(
             "PNG, JPEG or WebP, at most 2 MB and %(side)d pixels on each side.",
@@ -104,15 +104,24 @@ class PhotoMixin:
         ),
         render_kw=IMAGE_ACCEPT,
     )
-    drop_photo = BooleanField(_l("Remove the photo"))
+
+
+def _drop_photo() -> BooleanField:
+    return BooleanField(_l("Remove the photo"))
+
+
+class PhotoMixin:
+    """A form whose item may have a photo (its fields come last, declared by each form)."""
+
     has_photo = True
-    _photo: bytes | None = None
+    drop_photo: BooleanField
+    _photo_data: bytes | None = None
 
     def validate_photo(self, field: FileField) -> None:
-        self._photo = image_bytes(field)
+        self._photo_data = image_bytes(field)
 
     def photo_bytes(self) -> bytes | None:
-        return self._photo
+        return self._photo_data
 
     def drop(self) -> bool:
         return bool(self.drop_photo.data)
@@ -145,6 +154,8 @@ class ExpertForm(PhotoMixin, ItemForm):
         description=_l("A page where their words can be read in full."),
         render_kw={"inputmode": "url"},
     )
+    photo = _photo()
+    drop_photo = _drop_photo()
 
 
 CONSENT_CHOICES = [
@@ -169,6 +180,8 @@ class TestimonyForm(PhotoMixin, ItemForm):
         length=300,
         description=_l("Who gave it, when, and where the signed form is kept."),
     )
+    photo = _photo()
+    drop_photo = _drop_photo()
 
 
 class BrandForm(FlaskForm):
