@@ -136,6 +136,11 @@ def test_the_order_survives_a_move_past_either_end_and_an_emptied_list_stays_emp
         for key in keys:
             lists.remove("faq", "fr", key, actor)
         assert lists.items("faq", "fr") == []  # not the built-in list again
+        # Keys come from the first words, unique, and never the console's word for "add".
+        assert lists.add("faq", "fr", {"question": "Nouveau ?", "answer": ""}, actor) == "nouveau"
+        assert lists.add("faq", "fr", {"question": "Nouveau !", "answer": ""}, actor) == "nouveau-2"
+        assert lists.add("faq", "fr", {"question": "New", "answer": ""}, actor) == "new-item"
+        assert lists.add("faq", "fr", {"question": "¿?", "answer": ""}, actor) == "item"
         with pytest.raises(lists.UnknownItem):
             lists.remove("faq", "fr", keys[0], actor)
 

@@ -35,6 +35,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "experts": ("name", "role", "quote", "link", "photo"),
     "testimonies": ("title", "text", "who", "child", "consent", "consent_note", "photo"),
 }
+_RESERVED_KEYS = frozenset({"new"})
 PHOTO_BOX = (480, 480)  # pixels a photo fits in, as we serve it
 #: Whose recorded consent lets a testimony show a photo: the person's own, or a parent's or
 #: guardian's, which a child's photo always needs.
@@ -185,6 +186,8 @@ def _find(current: list[dict[str, Any]], key: str) -> dict[str, Any]:
 def _new_key(text: str, current: list[dict[str, Any]]) -> str:
     """A key for anchors and addresses, from the item's first words, unique in its list."""
     stem = "-".join(re.findall(r"[a-z0-9]+", fold(text).lower()))[:40].strip("-") or "item"
+    if stem in _RESERVED_KEYS:  # the console's address for a new item
+        stem = f"{stem}-item"
     taken = {item.get("key") for item in current}
     key, number = stem, 2
     while key in taken:
