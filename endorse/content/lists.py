@@ -16,6 +16,7 @@ from typing import Any
 
 from markupsafe import Markup
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from .. import audit, logos
 from ..audit import Actor
@@ -153,6 +154,15 @@ def _change(
 ) -> str:
     if name not in FIELDS:
         raise UnknownItem(name)
+    try:
+        return _apply(name, language, actor, action, change)
+    except IntegrityError:  # another admin's first change of this list came first: build on it
+        return _apply(name, language, actor, action, change)
+
+
+def _apply(
+    name: str, language: str, actor: Actor, action: str, change: Callable[[list[Any]], str]
+) -> str:
     with write_transaction():
         row = db.session.scalar(
             select(ContentList)
