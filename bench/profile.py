@@ -40,6 +40,7 @@ def main(argv: list[str] | None = None) -> None:
             {
                 "ENDORSE_DATABASE_URL": args.database,
                 "ENDORSE_SECRET_KEY": SECRET,
+                "ENDORSE_CONTACT_EMAIL": "write-to-us@bench.invalid",
                 "ENDORSE_INSTANCE_PATH": instance,
                 "ENDORSE_API_LIMIT": "10000000 per minute",
             }

@@ -61,6 +61,7 @@ def _env(database_url: str, instance: Path, **extra: str) -> dict[str, str]:
         {
             "ENDORSE_DATABASE_URL": database_url,
             "ENDORSE_SECRET_KEY": SECRET,
+            "ENDORSE_CONTACT_EMAIL": "write-to-us@bench.invalid",
             "ENDORSE_INSTANCE_PATH": str(instance),
             "ENDORSE_MAIL_URL": "smtp://127.0.0.1:9",
             "ENDORSE_MAIL_SEND_AFTER_RESPONSE": "false",  # requests queue; the worker delivers

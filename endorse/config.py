@@ -63,7 +63,9 @@ DEFAULTS: dict[str, Any] = {
     "COUNT_STALE_SECONDS": 10,
     "STALE_IF_ERROR_SECONDS": 86400,  # while we are down, a cache may serve what it has
     "FORM_TOKEN_MAX_AGE": 3 * 24 * 3600,  # a public form's signed token (for old browsers)
-    "CONTACT_EMAIL": None,  # shown on "What can you do?"; defaults to ENDORSE_MAIL_FROM's address
+    # Where people write to the campaign: shown wherever the site says "write to us", and the
+    # Reply-To of every mail. Required in production; debug and tests get DEMO_CONTACT_EMAIL.
+    "CONTACT_EMAIL": None,
     "DOSSIER_MAX_BYTES": 20 * 1024 * 1024,
     "LOGO_MAX_BYTES": 2 * 1024 * 1024,
     "MAX_CONTENT_LENGTH": 1024 * 1024,  # bytes in one request body; uploads get more
@@ -116,6 +118,8 @@ URL_KEYS = (
     "RATELIMIT_STORAGE_URI",
 )
 _PASSWORD_IN_URL = re.compile(r"(?<=://)([^:/@]*):([^@]*)@")
+DEMO_CONTACT_EMAIL = "write-to-the-campaign@example.invalid"  # clearly not an inbox
+_EMAIL = re.compile(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+")
 _WEAK_KEYS = {"", "dev", "secret", "change-me", "changeme"}
 _MIN_KEY_LENGTH = 24
 
@@ -134,6 +138,7 @@ def _settle(app: Flask) -> None:
     production = not (app.debug or app.testing)
     cfg["SECRET_KEY"] = _secret_key(app, production)
     cfg["SECRET_KEY_FALLBACKS"] = _as_list(cfg["SECRET_KEY_FALLBACKS"])
+    cfg["CONTACT_EMAIL"] = _contact_email(cfg["CONTACT_EMAIL"], production)
 
     url = cfg["DATABASE_URL"] or f"sqlite:///{Path(app.instance_path) / 'endorse.sqlite'}"
     cfg["SQLALCHEMY_DATABASE_URI"] = _driver_url(url)
@@ -205,6 +210,19 @@ def _secret_key(app: Flask, production: bool) -> str:
         path.write_text(secrets.token_urlsafe(48))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def _contact_email(value: Any, production: bool) -> str:
+    address = str(value or "").strip()
+    if not address and not production:
+        return DEMO_CONTACT_EMAIL
+    if not _EMAIL.fullmatch(address):
+        raise ConfigError(
+            "ENDORSE_CONTACT_EMAIL must be set to the address where people write to the "
+            "campaign (shown on the site, and the Reply-To of every mail), e.g. "
+            f"contact@your-campaign.be, not {address!r}"
+        )
+    return address
 
 
 def _as_list(value: Any) -> list[str]:

@@ -1,4 +1,5 @@
-"""Logos: checked by content, re-encoded and resized, so we never serve the uploaded bytes.
+"""Logos and every other uploaded image: checked by content, re-encoded and resized, so we
+never serve the uploaded bytes.
 
 Every image anyone uploads comes through ``process``. Its size is read from the header and
 refused above ``MAX_SOURCE_SIDE`` pixels on a side before a pixel is decoded: a few kilobytes of
@@ -14,7 +15,7 @@ import io
 import warnings
 from dataclasses import dataclass
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .errors import DomainError
 
@@ -44,6 +45,12 @@ class ProcessedLogo:
 
 def process(data: bytes) -> ProcessedLogo:
     """The logo as we serve it: at most ``MAX_SIDE`` pixels on a side, re-encoded as WebP."""
+    return encode(decoded(data, (MAX_SIDE, MAX_SIDE)), "WEBP")
+
+
+def decoded(data: bytes, box: tuple[int, int], *, cover: bool = False) -> Image.Image:
+    """``data`` as an RGBA picture that fits in ``box`` (or, with ``cover``, fills it, cropped
+    at the centre), refusing what is not an accepted image or is too large to decode safely."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -53,29 +60,40 @@ def process(data: bytes) -> ProcessedLogo:
                     raise BadImage(f"format {image.format} is not accepted")
                 if max(image.size) > MAX_SOURCE_SIDE:
                     raise TooLarge(f"{image.width}×{image.height} pixels")
-                picture = _shrunk(image)
-    except (
-        UnidentifiedImageError,
-        OSError,
-        ValueError,
-        Image.DecompressionBombError,
-        Image.DecompressionBombWarning,
-    ) as exc:
+                if cover:
+                    scale = max(box[0] / image.width, box[1] / image.height)
+                    fit = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+                    return ImageOps.fit(_shrunk(image, fit), box)
+                return _shrunk(image, box)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise TooLarge("more pixels than Pillow will decode") from exc  # its own guard
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
         raise BadImage("not a PNG, JPEG or WebP image") from exc
+
+
+def encode(picture: Image.Image, image_format: str) -> ProcessedLogo:
+    """``picture`` written afresh as WebP or PNG: none of the uploaded bytes survive."""
     out = io.BytesIO()
-    picture.save(out, format="WEBP", quality=85, method=4)
+    if image_format == "WEBP":
+        picture.save(out, format="WEBP", quality=85, method=4)
+    else:
+        picture.save(out, format=image_format, optimize=True)
     content = out.getvalue()
     return ProcessedLogo(
-        content, picture.width, picture.height, hashlib.sha256(content).hexdigest()
+        content,
+        picture.width,
+        picture.height,
+        hashlib.sha256(content).hexdigest(),
+        f"image/{image_format.lower()}",
     )
 
 
-def _shrunk(image: Image.Image) -> Image.Image:
-    """Decode ``image`` no larger than needed and make it a logo-sized RGBA picture."""
-    # A JPEG decodes at 1/2, 1/4 or 1/8 of its size, still at least twice the logo's size;
+def _shrunk(image: Image.Image, box: tuple[int, int]) -> Image.Image:
+    """Decode ``image`` no larger than needed and make it an RGBA picture that fits ``box``."""
+    # A JPEG decodes at 1/2, 1/4 or 1/8 of its size, still at least twice the box's size;
     # other formats ignore this.
-    image.draft(None, (2 * MAX_SIDE, 2 * MAX_SIDE))
+    image.draft(None, (2 * box[0], 2 * box[1]))
     picture = image if image.mode in _RESIZABLE_MODES else image.convert("RGBA")
     # Decodes what draft left, then reduce()s by whole factors before resampling.
-    picture.thumbnail((MAX_SIDE, MAX_SIDE), reducing_gap=2.0)
+    picture.thumbnail(box, reducing_gap=2.0)
     return picture.convert("RGBA")

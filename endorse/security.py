@@ -49,6 +49,9 @@ def _undecodable_form() -> bool:
 UPLOAD_LIMITS = {
     "public.sign": "LOGO_MAX_BYTES",
     "moderation.upload_dossier": "DOSSIER_MAX_BYTES",
+    "moderation.upload_brand": "LOGO_MAX_BYTES",
+    "moderation.add_item": "LOGO_MAX_BYTES",  # experts and testimonies have a photo
+    "moderation.edit_item": "LOGO_MAX_BYTES",
 }
 _FORM_ROOM = 64 * 1024  # the text fields around an upload
 

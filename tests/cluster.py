@@ -68,6 +68,7 @@ def app_env(database_url: str, instance: Path, **settings: object) -> dict[str, 
             "ENDORSE_BASE_URL": "http://endorse.test",
             "ENDORSE_TRUSTED_HOSTS": "127.0.0.1",  # the tests reach the servers by address
             "ENDORSE_MAIL_FROM": "Campaign <campaign@endorse.test>",
+            "ENDORSE_CONTACT_EMAIL": "write-to-us@endorse.test",
             "PYTHONUNBUFFERED": "1",
         }
     )

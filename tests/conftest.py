@@ -26,6 +26,10 @@ from endorse.extensions import db, limiter
 from .helpers import LiveServer, Mailbox, SmtpServer
 
 PG_URL = os.environ.get("ENDORSE_TEST_DATABASE_URL")
+#: Where people write to the campaign, as production requires it (ENDORSE_CONTACT_EMAIL): set
+#: for the apps tests build as in production, in this process and the processes it starts.
+CONTACT_EMAIL = "write-to-us@endorse.test"
+os.environ.setdefault("ENDORSE_CONTACT_EMAIL", CONTACT_EMAIL)
 
 # Under CI every property test and fuzzer replays the same examples, so a failure there can be
 # replayed here; elsewhere they explore. Modules may refine their own settings on top.
@@ -51,6 +55,7 @@ def make_app(database_url: str, instance: Path, **overrides: Any) -> Flask:
         "BASE_URL": "http://endorse.test",
         "MAIL_URL": "console:",
         "MAIL_FROM": "Campaign <campaign@endorse.test>",
+        "CONTACT_EMAIL": CONTACT_EMAIL,
         "SECRET_KEY": "test-secret-key-that-is-long-enough",
         # Tests sign up many times from 127.0.0.1; the limits have tests of their own.
         "SIGN_LIMIT": "100000 per hour",

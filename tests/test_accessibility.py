@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
+from PIL import Image
 
+from endorse.audit import SYSTEM
+from endorse.content import lists
 from endorse.models import State
 
-from .helpers import make_endorsement
+from .helpers import PASSWORD, make_endorsement, make_user
 
 pytestmark = pytest.mark.system  # a browser and axe-core
 
@@ -45,6 +49,17 @@ def populated(site: tuple[Flask, str]) -> tuple[Flask, str]:
             statement="We sign.",
             website="https://example.org",
         )
+    photo = io.BytesIO()
+    Image.new("RGB", (200, 200), (40, 90, 160)).save(photo, format="PNG")
+    with app.app_context():
+        for lang in ("en", "fr", "nl"):  # the campaign's lists as they look once filled
+            fields = {"name": "Dr A. Martin", "role": "Paediatrician", "quote": "*No.*"}
+            lists.add("experts", lang, {**fields, "link": "https://example.org"}, SYSTEM)
+            lists.add("experts", lang, fields, SYSTEM, photo.getvalue())
+            testimony = {"title": "Two weeks", "text": "We were *afraid*.", "who": "Amina"}
+            consent = {"consent": "person", "consent_note": "Signed form"}
+            lists.add("testimonies", lang, {**testimony, **consent}, SYSTEM, photo.getvalue())
+            lists.add("testimonies", lang, {**testimony, "who": ""}, SYSTEM)
     return app, url
 
 
@@ -111,3 +126,32 @@ def test_the_sign_form_works_with_the_keyboard_alone(browser: Any, site: tuple[F
     page.keyboard.press("ArrowDown")
     assert page.evaluate("document.activeElement.value") == "ngo"
     page.close()
+
+
+def test_the_consoles_content_editors_pass_axe(browser: Any, populated: tuple[Flask, str]) -> None:
+    app, url = populated
+    make_user(app, "admin@a11y.example", "admin")
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
+    page.goto(url + "/moderate/login")
+    page.fill("#email", "admin@a11y.example")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit], input[type=submit]")
+    found = {}
+    for path in (
+        "/moderate/content",
+        "/moderate/content/lists/faq/fr",
+        "/moderate/content/lists/testimonies/nl",
+        "/moderate/content/lists/testimonies/en/new",
+        "/moderate/content/lists/experts/en/dr-a-martin-2",
+        "/moderate/content/pages/position/en",
+    ):
+        response = page.goto(url + path)
+        assert response is not None
+        assert response.status == 200, path
+        assert page.url == url + path  # signed in: not sent to the sign-in page
+        violations = _violations(page)
+        if violations:
+            found[path] = violations
+    context.close()
+    assert found == {}

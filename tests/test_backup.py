@@ -17,7 +17,7 @@ from flask import Flask
 from sqlalchemy import select, update
 
 from endorse import audit, backup, operations
-from endorse.content import dossier, pages
+from endorse.content import dossier, lists, pages
 from endorse.database import write_transaction
 from endorse.extensions import db
 from endorse.models import Endorsement, Logo, State
@@ -83,7 +83,9 @@ def populate(app: Flask) -> dict[str, int]:
         operations.erase_by_signer(make_token(Purpose.MANAGE, ids["withdrawn"], nonce))
         dossier.upload_dossier("fr", "dossier.pdf", PDF, actor)
         pages.save_page("what-you-can-do", "nl", "Wat je kunt doen", "**Teken** nu.", actor)
-        pages.save_answer("why-detained", "en", "Why?", "Because *they* can.", actor)
+        lists.update(
+            "faq", "en", "why-detained", {"question": "Why?", "answer": "Why *not*."}, actor
+        )
     return ids
 
 
@@ -137,7 +139,7 @@ def test_round_trip_keeps_every_row_the_chain_and_the_count(
         assert document["alembic_revision"] == backup.current_revision(db.session.connection())
     assert list(document["tables"]) == [t.name for t in db.metadata.sorted_tables]
     assert {row["state"] for row in source["endorsements"]} == {state.value for state in State}
-    for table in ("users", "documents", "content_pages", "faq_items", "outbox_messages"):
+    for table in ("users", "documents", "content_pages", "content_lists", "outbox_messages"):
         assert source[table], table
     assert any(row["actor_user_id"] for row in source["audit_events"])
     # The trail's details travel with it, erased or not: the chain seals their digests.

@@ -47,8 +47,36 @@ def test_production_refuses_a_weak_secret_key(tmp_path: Path) -> None:
 
 @pytest.mark.system  # a production process
 def test_production_starts_with_a_real_key(tmp_path: Path) -> None:
-    result = _run_wsgi({"ENDORSE_SECRET_KEY": "x" * 40}, tmp_path)
+    result = _run_wsgi(
+        {"ENDORSE_SECRET_KEY": "x" * 40, "ENDORSE_CONTACT_EMAIL": "write@campaign.example"},
+        tmp_path,
+    )
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.system  # a production process
+@pytest.mark.parametrize("address", ["", "not an address"])
+def test_production_refuses_to_start_without_a_contact_address(
+    tmp_path: Path, address: str
+) -> None:
+    result = _run_wsgi({"ENDORSE_SECRET_KEY": "x" * 40, "ENDORSE_CONTACT_EMAIL": address}, tmp_path)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, lines
+    assert "ENDORSE_CONTACT_EMAIL" in lines[0]
+
+
+def test_debug_and_tests_use_a_clearly_fake_contact_address(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("ENDORSE_CONTACT_EMAIL", raising=False)
+    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path)})
+    assert app.config["CONTACT_EMAIL"].endswith(".invalid")  # RFC 2606: never delivered
+    with pytest.raises(ConfigError, match="ENDORSE_CONTACT_EMAIL"):
+        create_app({"SECRET_KEY": "k" * 32, "INSTANCE_PATH": str(tmp_path)})
+    monkeypatch.setenv("ENDORSE_CONTACT_EMAIL", " write@campaign.example ")
+    production = create_app({"SECRET_KEY": "k" * 32, "INSTANCE_PATH": str(tmp_path)})
+    assert production.config["CONTACT_EMAIL"] == "write@campaign.example"
 
 
 def test_environment_variables_configure_the_app(

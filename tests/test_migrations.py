@@ -126,3 +126,66 @@ def test_records_and_heads_from_before_format_2_still_verify(
         result = audit.verify()
         assert (result.ok, result.checked, result.erased) == (True, 3, [3])
         assert db.session.get_one(AuditEvent, 3).prev_hash == PUBLISHED.hash
+
+
+# The FAQ across migration 0009: edited answers move into one list per language.
+
+_FAQ_ITEMS = Table(
+    "faq_items",
+    MetaData(),
+    Column("id", Integer),
+    Column("key", String),
+    Column("language", String),
+    Column("position", Integer),
+    Column("question", String),
+    Column("answer", Text),
+    Column("updated_at", UTCDateTime()),
+    Column("updated_by", Integer),
+)
+
+
+def test_edited_faq_answers_move_into_the_lists_and_back(
+    database_url: str, empty_app: Callable[..., Flask]
+) -> None:
+    from endorse.content import lists
+    from endorse.content.defaults import FAQ
+
+    backend = "sqlite" if database_url.startswith("sqlite") else "postgresql"
+    app = empty_app(backend, "0007")
+    when = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    edited = [
+        ("alternatives", "en", 7, "Are there alternatives?", "Yes: *case management*."),
+        ("added-by-admins", "en", 9, "Who pays for detention?", "We all do."),
+    ]
+    with app.app_context():
+        with db.engine.begin() as connection:
+            connection.execute(
+                insert(_FAQ_ITEMS),
+                [
+                    dict(
+                        zip(("key", "language", "position", "question", "answer"), row, strict=True)
+                    )
+                    | {"id": number, "updated_at": when, "updated_by": None}
+                    for number, row in enumerate(edited, start=1)
+                ],
+            )
+        flask_migrate.upgrade()
+        db.session.remove()
+
+        english = lists.items("faq", "en")
+        assert [item["key"] for item in english] == [key for key, _t in FAQ] + ["added-by-admins"]
+        by_key = {item["key"]: item for item in english}
+        assert by_key["alternatives"]["answer"] == "Yes: *case management*."
+        assert by_key["impact"]["answer"].startswith("Research has shown")  # kept as shown
+        assert lists.is_default("faq", "fr")  # never edited: the built-in list, as before
+        db.session.remove()
+
+        flask_migrate.downgrade(revision="0007")
+        with db.engine.connect() as connection:
+            rows = connection.execute(
+                select(_FAQ_ITEMS.c.key, _FAQ_ITEMS.c.answer)
+                .where(_FAQ_ITEMS.c.language == "en")
+                .order_by(_FAQ_ITEMS.c.position)
+            ).all()
+        assert len(rows) == len(FAQ) + 1
+        assert dict(rows)["alternatives"] == "Yes: *case management*."

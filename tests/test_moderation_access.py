@@ -38,8 +38,14 @@ ADMIN_ONLY = {
     "moderation.clear_failures",
     "moderation.content_index",
     "moderation.edit_page",
-    "moderation.edit_answer",
     "moderation.upload_dossier",
+    "moderation.edit_list",
+    "moderation.add_item",
+    "moderation.edit_item",
+    "moderation.move_item",
+    "moderation.remove_item",
+    "moderation.upload_brand",
+    "moderation.reset_brand",
 }
 
 
@@ -57,6 +63,8 @@ def _console_routes(
             "slug": "experts",
             "language": "fr",
             "key": "impact",
+            "name": "faq",
+            "kind": "logo",
         }
         url = rule.build({k: v for k, v in values.items() if k in rule.arguments})[1]
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):

@@ -1,8 +1,9 @@
 """The campaign's texts as they stood on its site, in English, French and Dutch.
 
-They are shown until an admin edits a page in the console; the edited text then lives
-in the database. FAQ answers the campaign had not written yet are empty, and show as
-"answer coming soon".
+They are shown until an admin edits them in the console; the edited text then lives
+in the database. FAQ answers the campaign had not written yet are empty: such a question is
+hidden from visitors until it is answered. The campaign had no list of experts or
+testimonies yet: both start empty.
 """
 
 from __future__ import annotations
@@ -346,3 +347,111 @@ relatief “humane” omstandigheden gebeurt.""",
         },
     ),
 ]
+
+# The position on the home page: a title and an introduction (a page that is not a page of
+# its own), then its sections (heading, Markdown body).
+POSITION: dict[str, tuple[str, str]] = {
+    "en": (
+        "Our position",
+        """\
+**Child detention violates child rights.**
+
+Immigration detention of children always contravenes the principle of the best interests of
+the child.
+
+The profound and negative impact of detention on child health, development and well-being has
+been demonstrated repeatedly, even for a short period of time and when detention takes place in
+a relatively humane environment.
+""",
+    ),
+    "fr": (
+        "Notre position",
+        """\
+**La détention d’enfants viole les droits de l’enfant.**
+
+La détention d’enfants pour des raisons migratoires est toujours contraire au principe de
+l’intérêt supérieur de l’enfant.
+
+L’impact profond et négatif de la détention sur la santé, le développement et le bien-être des
+enfants a été démontré à maintes reprises, même lorsque la détention est de courte durée et
+qu’elle a lieu dans un environnement relativement humain.
+""",
+    ),
+    "nl": (
+        "Ons standpunt",
+        """\
+**De detentie van kinderen schendt de rechten van het kind.**
+
+De detentie van kinderen om migratieredenen is altijd in strijd met het principe van het hoger
+belang van het kind.
+
+De diepgaande en negatieve impact van detentie op de gezondheid, de ontwikkeling en het welzijn
+van kinderen is herhaaldelijk aangetoond, zelfs bij een korte detentie en wanneer die
+plaatsvindt in een relatief humane omgeving.
+""",
+    ),
+}
+
+SECTIONS: dict[str, list[dict[str, str]]] = {
+    "en": [
+        {
+            "key": "treated-as-children",
+            "heading": "…treated as children",
+            "body": "Children are, first and foremost, children and should be treated in full "
+            "accordance with international law concerning child rights.\n\n"
+            "Liberty is a fundamental human right. Children should never be detained solely "
+            "based upon their or their parent’s or guardian’s immigration status.",
+        },
+        {
+            "key": "looked-after",
+            "heading": "…looked after",
+            "body": "The best interests of the child must be a primary consideration in any "
+            "action that a State might take in relation to a child.\n\n"
+            "We do not want children to be detained in our country, solely on the basis of their "
+            "or their parent’s or guardian’s migration status. We want all children to be "
+            "treated as children, to be free, to be looked after and protected, and to enjoy "
+            "the same rights.",
+        },
+    ],
+    "fr": [
+        {
+            "key": "treated-as-children",
+            "heading": "…traités comme des enfants",
+            "body": "Les enfants sont avant tout des enfants et doivent être traités dans le "
+            "plein respect du droit international relatif aux droits de l’enfant.\n\n"
+            "La liberté est un droit humain fondamental. Les enfants ne devraient jamais être "
+            "détenus uniquement en raison de leur statut migratoire ou de celui de leurs "
+            "parents ou de leur tuteur.",
+        },
+        {
+            "key": "looked-after",
+            "heading": "…pris en charge",
+            "body": "L’intérêt supérieur de l’enfant doit être une considération primordiale "
+            "dans toute décision qu’un État peut prendre à l’égard d’un enfant.\n\n"
+            "Nous ne voulons pas que des enfants soient détenus dans notre pays uniquement en "
+            "raison de leur statut migratoire ou de celui de leurs parents ou de leur tuteur. "
+            "Nous voulons que tous les enfants soient traités comme des enfants, qu’ils soient "
+            "libres, pris en charge et protégés, et qu’ils jouissent des mêmes droits.",
+        },
+    ],
+    "nl": [
+        {
+            "key": "treated-as-children",
+            "heading": "…als kinderen behandeld",
+            "body": "Kinderen zijn in de eerste plaats kinderen en moeten worden behandeld in "
+            "volledige overeenstemming met het internationaal recht inzake kinderrechten.\n\n"
+            "Vrijheid is een fundamenteel mensenrecht. Kinderen mogen nooit worden opgesloten "
+            "enkel omwille van hun migratiestatus of die van hun ouders of voogd.",
+        },
+        {
+            "key": "looked-after",
+            "heading": "…verzorgd",
+            "body": "Het hoger belang van het kind moet de eerste overweging zijn bij elke "
+            "maatregel die een staat ten aanzien van een kind kan nemen.\n\n"
+            "Wij willen niet dat kinderen in ons land worden opgesloten, enkel omwille van hun "
+            "migratiestatus of die van hun ouders of voogd. Wij willen dat alle kinderen als "
+            "kinderen worden behandeld, dat ze vrij zijn, dat er voor hen wordt gezorgd, dat ze "
+            "worden beschermd en dat ze dezelfde rechten genieten.",
+        },
+    ],
+}

@@ -202,6 +202,7 @@ def _email(message: _Claimed) -> EmailMessage:
     email = EmailMessage()
     email["From"] = sender
     email["To"] = message.recipient
+    email["Reply-To"] = current_app.config["CONTACT_EMAIL"]  # never the unattended sender
     email["Subject"] = message.subject
     email["Date"] = format_datetime(utcnow())
     # Stable per outbox row: a retried mail carries the same id, so inboxes can de-duplicate.

@@ -2,7 +2,7 @@
 
 from .audit import ActorKind, AuditDetails, AuditEvent
 from .choices import Area, Category, Region, RejectReason
-from .content import ContentPage, Document, FaqItem, Logo
+from .content import BrandImage, ContentImage, ContentList, ContentPage, Document, Logo
 from .correction import Correction
 from .counts import Facet, PublicTally
 from .endorsement import Endorsement
@@ -28,14 +28,16 @@ __all__ = [
     "Area",
     "AuditDetails",
     "AuditEvent",
+    "BrandImage",
     "Category",
+    "ContentImage",
+    "ContentList",
     "ContentPage",
     "Correction",
     "DigestSent",
     "Document",
     "Endorsement",
     "Facet",
-    "FaqItem",
     "IllegalTransition",
     "LinkRequest",
     "LoginFailures",

@@ -26,20 +26,49 @@ class ContentPage(Model):
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
-class FaqItem(Model):
-    """A question of the FAQ in one language; an empty answer shows as "answer coming soon"."""
+class ContentList(Model):
+    """An ordered list the campaign edits in one language: the FAQ, the experts, the
+    testimonies, the sections of the position. Absent until first edited: the defaults show."""
 
-    __tablename__ = "faq_items"
-    __table_args__ = (UniqueConstraint("key", "language"),)
+    __tablename__ = "content_lists"
+    __table_args__ = (UniqueConstraint("name", "language"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(64))  # the same question across languages
+    name: Mapped[str] = mapped_column(String(32))
     language: Mapped[str] = mapped_column(String(2))
-    position: Mapped[int] = mapped_column(default=0)
-    question: Mapped[str] = mapped_column(String(300))
-    answer: Mapped[str] = mapped_column(Text, default="")  # Markdown
+    items: Mapped[str] = mapped_column(Text, default="[]")  # JSON: a list of objects
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class ContentImage(Model):
+    """A photo of an expert or a testimony, re-encoded on upload; deleted with its item."""
+
+    __tablename__ = "content_images"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content_type: Mapped[str] = mapped_column(String(32))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    width: Mapped[int]
+    height: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class BrandImage(Model):
+    """The campaign's logo, favicon or share image, re-encoded on upload."""
+
+    __tablename__ = "brand_images"
+
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    content_type: Mapped[str] = mapped_column(String(32))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    width: Mapped[int]
+    height: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
 class Document(Model):

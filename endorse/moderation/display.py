@@ -76,6 +76,7 @@ ACTIONS: dict[str, LazyString] = {
     "content.page": _l("Page edited"),
     "content.faq": _l("Question edited"),
     "content.dossier": _l("Dossier uploaded"),
+    "content.brand": _l("Brand image changed"),
     "correction.propose": _l("Correction proposed"),
     "correction.accept": _l("Correction accepted"),
     "correction.refuse": _l("Correction refused"),
@@ -108,10 +109,30 @@ _FIELDS: dict[str, LazyString] = {
 }
 
 
+#: The campaign's lists (``content.<list>.<change>`` actions) and what was done to an item.
+_LISTS: dict[str, LazyString] = {
+    "position": _l("Position sections"),
+    "faq": _l("FAQ"),
+    "experts": _l("Experts"),
+    "testimonies": _l("Testimonies"),
+}
+_LIST_CHANGES: dict[str, LazyString] = {
+    "add": _l("item added"),
+    "edit": _l("item edited"),
+    "remove": _l("item removed"),
+    "move": _l("item moved"),
+}
+
+
 def action_label(action: str) -> str:
     """The words for an action; an action this module does not know yet keeps its name."""
     label = ACTIONS.get(action)
-    return str(label) if label is not None else action
+    if label is not None:
+        return str(label)
+    match action.split("."):
+        case ["content", name, change] if name in _LISTS and change in _LIST_CHANGES:
+            return _("%(list)s: %(change)s", list=_LISTS[name], change=_LIST_CHANGES[change])
+    return action
 
 
 def action_choices(recorded: list[str]) -> list[SelectChoice]:

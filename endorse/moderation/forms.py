@@ -281,30 +281,6 @@ class PageForm(FlaskForm):
         return required_text(self.title), self.body.data or ""
 
 
-class AnswerForm(FlaskForm):
-    question = StringField(
-        _l("Question"),
-        filters=[clean_line],
-        validators=[
-            DataRequired(_l("Please enter the question.")),
-            Length(max=300),
-            plain_characters,
-        ],
-    )
-    answer = TextAreaField(
-        _l("Answer (Markdown)"),
-        filters=[clean_text],
-        validators=[Length(max=20_000), plain_characters],
-        description=_l("Leave empty to show “answer coming soon”."),
-        render_kw={"rows": 10},
-    )
-    submit = SubmitField(_l("Save"))
-
-    def entry(self) -> tuple[str, str]:
-        """The question and its answer, once validated."""
-        return required_text(self.question), self.answer.data or ""
-
-
 class DossierForm(FlaskForm):
     file = FileField(
         _l("The dossier (PDF)"),

@@ -20,7 +20,7 @@ from markupsafe import escape
 
 from .. import caching, operations, projections, publication
 from ..config import LANGUAGES
-from ..content import pages
+from ..content import lists, pages
 from ..content.dossier import dossier_in, has_dossier
 from ..error_pages import render_error
 from ..extensions import limiter
@@ -88,6 +88,8 @@ def home() -> ResponseReturnValue:
         count=count,
         newest=publication.newest(),
         areas=publication.by_area(count.by_region),
+        position=pages.page("position", g.lang),
+        sections=lists.sections(g.lang),
     )
 
 
@@ -124,7 +126,10 @@ def page(slug: str) -> ResponseReturnValue:
     return render_template(
         "public/page.html",
         page=pages.page(slug, g.lang),
-        faq=pages.faq(g.lang) if slug == "more-info" else None,
+        # Unanswered questions wait, hidden, for their answer.
+        faq=lists.faq(g.lang, answered_only=True) if slug == "more-info" else None,
+        experts=lists.experts(g.lang) if slug == "experts" else None,
+        testimonies=lists.testimonies(g.lang) if slug == "testimonies" else None,
         has_dossier=has_dossier(),
         international_url=pages.INTERNATIONAL_CAMPAIGN_URL,
         embed_snippet=_embed_snippet() if slug == "what-you-can-do" else None,

@@ -1,0 +1,48 @@
+"""The campaign's images at stable addresses: its brand (logo, favicon, share image) and the
+photos of its experts and testimonies."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, make_response, redirect, url_for
+from flask.typing import ResponseReturnValue
+
+from .. import caching
+from ..content import brand, lists
+from . import bp
+
+_KINDS = ", ".join(f'"{kind}"' for kind in brand.KINDS)
+
+
+@bp.app_template_global()
+def brand_url(kind: str) -> str:
+    """The absolute address of a brand image, from ENDORSE_BASE_URL (for og:image and the like).
+    The address stays the same when the image changes: its ETag tells caches."""
+    return str(current_app.config["BASE_URL"]) + url_for("public.brand_image", kind=kind)
+
+
+@bp.get(f"/brand/<any({_KINDS}):kind>.png")
+def brand_image(kind: str) -> ResponseReturnValue:
+    picture = brand.picture(kind)
+    response = make_response(picture.content)
+    response.headers["Content-Type"] = picture.content_type
+    response.set_etag(picture.sha256)
+    # Shared like a page: a new logo reaches every visitor as fast as a new text.
+    return caching.shared_conditional(response)
+
+
+@bp.get("/favicon.ico")
+def favicon() -> ResponseReturnValue:
+    """Browsers ask for it on their own; it lives with the other brand images."""
+    response = make_response(redirect(url_for("public.brand_image", kind="favicon"), code=301))
+    return caching.shared(response)
+
+
+@bp.get("/photos/<id:image_id>.webp")
+def photo(image_id: int) -> ResponseReturnValue:
+    found = lists.photo(image_id)
+    if found is None:
+        abort(404)
+    response = make_response(found.content)
+    response.headers["Content-Type"] = found.content_type
+    response.set_etag(found.sha256)
+    return caching.shared_conditional(response)
