@@ -1,14 +1,12 @@
 """The reference deployment in deploy/, run as shipped: nginx (its site file, rendered only
-with this machine's ports and paths) in front of gunicorn (its config file). The cache
-carries the public pages, never a personal one, and the access log never holds a token."""
+with this machine's ports and paths by bench/proxy.py, which the benchmark shares) in front
+of gunicorn (its config file). The cache carries the public pages, never a personal one,
+and the access log never holds a token."""
 
 from __future__ import annotations
 
-import getpass
 import os
 import re
-import shutil
-import socket
 import sys
 import time
 from collections.abc import Iterator
@@ -21,6 +19,7 @@ import pytest
 import requests
 from flask import Flask
 
+from bench import proxy
 from endorse import operations
 from endorse.extensions import db
 from endorse.models import Endorsement, State
@@ -33,7 +32,6 @@ from .helpers import CSRF, PASSWORD, VALID_SIGNATURE, free_port, make_endorsemen
 pytestmark = [pytest.mark.system, pytest.mark.real_commits]
 
 DEPLOY = ROOT / "deploy"
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 #: Short, so a change shows within the test: fresh for 3 s, then 1 s stale while it updates.
 FRESHNESS = {"PAGE_FRESH_SECONDS": 3, "PAGE_STALE_SECONDS": 1}
 #: A change reaches every visitor within this many seconds, and a margin for a busy machine.
@@ -51,45 +49,6 @@ class DeployedGunicorn(Gunicorn):
         Managed.__init__(self, name, args, {**env, "ENDORSE_BIND": "127.0.0.1:0"}, log_dir)
 
 
-def _replace_once(text: str, old: str, new: str) -> str:
-    """Change what the operator would change; fail loudly when the site file no longer has it."""
-    assert text.count(old) == 1, f"deploy/nginx-endorse.conf should hold {old!r} once"
-    return text.replace(old, new)
-
-
-def render_site(upstream_port: int, listen_port: int, place: Path) -> str:
-    """deploy/nginx-endorse.conf with this machine's ports and paths, nothing else changed."""
-    site = (DEPLOY / "nginx-endorse.conf").read_text()
-    site = _replace_once(site, "server 127.0.0.1:8000;", f"server 127.0.0.1:{upstream_port};")
-    site = _replace_once(site, "/var/cache/nginx/endorse", str(place / "cache"))
-    site = _replace_once(site, "/var/log/nginx/endorse.access.log", str(place / "access.log"))
-    site = _replace_once(site, "listen 80;", f"listen 127.0.0.1:{listen_port};")
-    return _replace_once(site, "listen [::]:80;", "")
-
-
-def _main_config(place: Path, site: Path) -> str:
-    """What Debian's /etc/nginx/nginx.conf gives the site, with every path under ``place``."""
-    temp = "\n".join(
-        f"    {kind}_temp_path {place / kind};"
-        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
-    user = f"user {getpass.getuser()};" if os.geteuid() == 0 else ""
-    return f"""{user}
-daemon off;
-worker_processes 1;
-pid {place / "nginx.pid"};
-error_log {place / "error.log"} info;
-events {{ worker_connections 512; }}
-http {{
-    include /etc/nginx/mime.types;
-    default_type application/octet-stream;
-    access_log {place / "other.access.log"};
-{temp}
-    include {site};
-}}
-"""
-
-
 class Nginx(Managed):
     """nginx as an ordinary user: its own prefix, config, pid, logs and temp paths."""
 
@@ -99,24 +58,15 @@ class Nginx(Managed):
         self.url = f"http://127.0.0.1:{self.port}"
         self.access_log = place / "access.log"
         site = place / "site.conf"
-        site.write_text(render_site(upstream_port, self.port, place))
+        site.write_text(proxy.render_site(upstream_port, self.port, place))
         main = place / "nginx.conf"
-        main.write_text(_main_config(place, site))
-        args = [NGINX, "-p", str(place), "-c", str(main), "-e", str(place / "error.log")]
-        super().__init__("nginx", args, dict(os.environ), place)
+        main.write_text(proxy.main_config(place, site))
+        super().__init__("nginx", proxy.nginx_args(place, main), dict(os.environ), place)
 
-    def wait_ready(self, timeout: float = 30.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise AssertionError(f"nginx exited:\n{self.output[-4000:]}")
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-            except OSError:
-                time.sleep(0.1)
-            else:
-                return
-        raise AssertionError(f"nginx did not listen:\n{self.output[-4000:]}")
+    def wait_ready(self) -> None:
+        if self.process.poll() is not None:
+            raise AssertionError(f"nginx exited:\n{self.output[-4000:]}")
+        proxy.wait_listening(self.port)
 
 
 @dataclass
@@ -128,14 +78,14 @@ class Deployment:
 
 @contextmanager
 def deployed(database_url: str, tmp_path: Path, **settings: Any) -> Iterator[Deployment]:
-    need(Path(NGINX).exists(), "Debian's nginx", "apt-get install nginx (.ci/run does)")
+    need(Path(proxy.NGINX).exists(), "Debian's nginx", "apt-get install nginx (.ci/run does)")
     env = app_env(database_url, tmp_path / "instance", **settings)
     with ExitStack() as stack:
         app_server = stack.enter_context(DeployedGunicorn("gunicorn", env, tmp_path / "logs"))
         app_server.wait_healthy()
-        proxy = stack.enter_context(Nginx(app_server.port, tmp_path / "nginx"))
-        proxy.wait_ready()
-        yield Deployment(proxy.url, app_server.url, proxy.access_log)
+        front = stack.enter_context(Nginx(app_server.port, tmp_path / "nginx"))
+        front.wait_ready()
+        yield Deployment(front.url, app_server.url, front.access_log)
 
 
 def _get(session: requests.Session, url: str, **kwargs: Any) -> requests.Response:
