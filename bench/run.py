@@ -353,6 +353,11 @@ def main(argv: list[str] | None = None) -> None:
         help="the public pages and sign-ups through deploy/'s nginx, against static files "
         "(the largest size only; needs nginx and wrk)",
     )
+    parser.add_argument(
+        "--keep-data",
+        action="store_true",
+        help="with --proxy on PostgreSQL: use the data set --prepare loaded, as it is",
+    )
     args = parser.parse_args(argv)
     if args.proxy and not (load.have_wrk() and Path(proxy.NGINX).exists()):
         parser.error("--proxy needs wrk and nginx (apt-get install wrk nginx)")
@@ -369,7 +374,9 @@ def main(argv: list[str] | None = None) -> None:
             if args.sqlite
             else os.environ.get("ENDORSE_BENCH_DATABASE_URL", DEFAULT_PG)
         )
-        _fresh_database(url)
+        keep = args.proxy and args.keep_data and not args.sqlite
+        if not keep:
+            _fresh_database(url)
         env = _env(url, instance)
         _flask(env, "db", "upgrade")
         port = _free_port()
@@ -388,7 +395,8 @@ def main(argv: list[str] | None = None) -> None:
             print(f"{sizes[-1]:,} organisations loaded into {url}")
             return
         if args.proxy:
-            _load(env, sizes[-1], 0)
+            if not keep:
+                _load(env, sizes[-1], 0)
             _through_proxy(env, instance, port, args.workers, sizes[-1], seconds, connections)
             return
         for size in sizes:
