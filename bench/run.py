@@ -465,10 +465,13 @@ def _through_proxy(
     ):
         load.wrk(site.url + "/en/", 1, connections)  # warm every worker up
         figures = proxy.measure(site, access_log, seconds, connections)
-        result, signed = load.wrk_visitors(
-            site.url, 1.0, "p", load.READ_PATHS, seconds, connections
-        )
-        proxy.report(figures, replace(result, requests=signed), size)
+        signups = {}
+        for where, base in (("through nginx", site.url), ("straight to gunicorn", site.origin)):
+            result, signed = load.wrk_visitors(
+                base, 1.0, f"p{where[0]}", load.READ_PATHS, seconds, connections
+            )
+            signups[where] = replace(result, requests=signed)
+        proxy.report(figures, signups, size)
 
 
 def _print(rows: list[Row], memory: list[tuple[str, list[float]]]) -> None:

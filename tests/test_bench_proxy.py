@@ -44,4 +44,5 @@ def test_the_proxy_smoke_run_compares_every_page_with_a_static_file() -> None:
     assert signups is not None, result.stdout
     assert int(signups.group(1).replace(",", "")) > 0
     assert signups.group(2) == "0"
+    assert "sign-ups straight to gunicorn" in result.stdout  # the same run's reference
     assert "total errors: 0" in result.stdout
