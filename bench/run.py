@@ -4,6 +4,7 @@
                                     # server's endorse_bench database), 1k/10k/100k orgs
     python -m bench --sqlite        # the same on a SQLite file
     python -m bench --smoke         # seconds, a tiny data set: what CI runs
+    python -m bench --proxy         # the public pages through deploy/'s nginx (bench/proxy.py)
 
 Every scenario is compared with a baseline measured in the same run against the same
 server: /robots.txt, a trivial endpoint of the same app that touches no database.
@@ -27,7 +28,7 @@ from typing import Any
 
 import requests
 
-from . import load
+from . import load, proxy
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/endorse_bench"
@@ -110,8 +111,11 @@ def _load(env: dict[str, str], count: int, start: int) -> None:
 
 
 @contextmanager
-def _server(env: dict[str, str], port: int, workers: int) -> Iterator[int]:
+def _server(
+    env: dict[str, str], port: int, workers: int, access_log: Path | None = None
+) -> Iterator[int]:
     log = open(Path(env["ENDORSE_INSTANCE_PATH"]) / "gunicorn.log", "ab")  # noqa: SIM115
+    logging = ["--access-logfile", str(access_log)] if access_log else []
     process = subprocess.Popen(
         [
             sys.executable,
@@ -123,6 +127,7 @@ def _server(env: dict[str, str], port: int, workers: int) -> Iterator[int]:
             f"127.0.0.1:{port}",
             "--log-level",
             "warning",
+            *logging,
             "wsgi:app",
         ],
         cwd=ROOT,
@@ -343,7 +348,20 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="only load the largest data set (for python -m bench.profile)",
     )
+    parser.add_argument(
+        "--proxy",
+        action="store_true",
+        help="the public pages and sign-ups through deploy/'s nginx, against static files "
+        "(the largest size only; needs nginx and wrk)",
+    )
+    parser.add_argument(
+        "--keep-data",
+        action="store_true",
+        help="with --proxy on PostgreSQL: use the data set --prepare loaded, as it is",
+    )
     args = parser.parse_args(argv)
+    if args.proxy and not (load.have_wrk() and Path(proxy.NGINX).exists()):
+        parser.error("--proxy needs wrk and nginx (apt-get install wrk nginx)")
     if args.driver == "wrk" and not load.have_wrk():
         parser.error("wrk is not installed (apt-get install wrk), use --driver python")
     sizes = [100, 200] if args.smoke else [int(s) for s in args.sizes.split(",")]
@@ -357,7 +375,9 @@ def main(argv: list[str] | None = None) -> None:
             if args.sqlite
             else os.environ.get("ENDORSE_BENCH_DATABASE_URL", DEFAULT_PG)
         )
-        _fresh_database(url)
+        keep = args.proxy and args.keep_data and not args.sqlite
+        if not keep:
+            _fresh_database(url)
         env = _env(url, instance)
         _flask(env, "db", "upgrade")
         port = _free_port()
@@ -374,6 +394,11 @@ def main(argv: list[str] | None = None) -> None:
         if args.prepare:
             _load(env, sizes[-1], 0)
             print(f"{sizes[-1]:,} organisations loaded into {url}")
+            return
+        if args.proxy:
+            if not keep:
+                _load(env, sizes[-1], 0)
+            _through_proxy(env, instance, port, args.workers, sizes[-1], seconds, connections)
             return
         for size in sizes:
             _load(env, size - loaded, loaded)
@@ -421,6 +446,33 @@ def main(argv: list[str] | None = None) -> None:
                     )
                 )
         _print(rows, memory)
+
+
+def _through_proxy(
+    env: dict[str, str],
+    instance: Path,
+    port: int,
+    workers: int,
+    size: int,
+    seconds: float,
+    connections: int,
+) -> None:
+    """``--proxy``: gunicorn (with an access log, to count what reaches it) behind nginx."""
+    access_log = instance / "gunicorn.access.log"
+    ports = (_free_port(), _free_port())
+    with (
+        _server(env, port, workers, access_log),
+        proxy.nginx(port, instance / "nginx", *ports) as site,
+    ):
+        load.wrk(site.url + "/en/", 1, connections)  # warm every worker up
+        figures = proxy.measure(site, access_log, seconds, connections)
+        signups = {}
+        for where, base in (("through nginx", site.url), ("straight to gunicorn", site.origin)):
+            result, signed = load.wrk_visitors(
+                base, 1.0, f"p{where[0]}", load.READ_PATHS, seconds, connections
+            )
+            signups[where] = replace(result, requests=signed)
+        proxy.report(figures, signups, size)
 
 
 def _print(rows: list[Row], memory: list[tuple[str, list[float]]]) -> None:

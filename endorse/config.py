@@ -52,6 +52,10 @@ DEFAULTS: dict[str, Any] = {
     "EMAIL_CHECK_DELIVERABILITY": False,  # DNS look-ups on sign-up; needs network
     "CONSENT_VERSION": "2026-11-28",  # bump when the consent text changes
     "SQLITE_BUSY_TIMEOUT": 30,  # seconds a writer waits for the SQLite lock
+    # PostgreSQL, on the client's side: a server that stops answering costs a visitor a 503
+    # within seconds, not a worker killed by gunicorn's timeout and a 500.
+    "DATABASE_CONNECT_TIMEOUT": 5,  # seconds to connect (psycopg counts at least 2)
+    "DATABASE_STATEMENT_TIMEOUT": 5,  # seconds one statement of a web request may take (0: none)
     "PER_PAGE": 50,  # rows on a page: the supporters, the API, the console's lists
     "COUNT_POLL_SECONDS": 15,  # how often open pages ask for the live count
     "COUNT_CACHE_SECONDS": 1,  # how long a worker reuses the counts it read (0: never)
@@ -93,6 +97,7 @@ _POSITIVE_INTS = (
     "MAIL_LEASE_SECONDS",
     "MAIL_TIMEOUT_SECONDS",
     "SQLITE_BUSY_TIMEOUT",
+    "DATABASE_CONNECT_TIMEOUT",
     "PER_PAGE",
     "DOSSIER_MAX_BYTES",
     "LOGO_MAX_BYTES",
@@ -142,7 +147,6 @@ def _settle(app: Flask) -> None:
 
     url = cfg["DATABASE_URL"] or f"sqlite:///{Path(app.instance_path) / 'endorse.sqlite'}"
     cfg["SQLALCHEMY_DATABASE_URI"] = _driver_url(url)
-    cfg["SQLALCHEMY_ENGINE_OPTIONS"] = _engine_options(cfg["SQLALCHEMY_DATABASE_URI"], cfg)
 
     cfg["RATELIMIT_STORAGE_URI"] = cfg["RATELIMIT_STORAGE_URL"]
     for key in (
@@ -151,6 +155,7 @@ def _settle(app: Flask) -> None:
         "PAGE_STALE_SECONDS",
         "COUNT_STALE_SECONDS",
         "STALE_IF_ERROR_SECONDS",
+        "DATABASE_STATEMENT_TIMEOUT",
     ):
         cfg[key] = _non_negative_int(key, cfg[key])
     cfg.setdefault("RATELIMIT_HEADERS_ENABLED", True)
@@ -159,6 +164,7 @@ def _settle(app: Flask) -> None:
     for key, replacement in _REPLACED.items():
         if key in cfg:
             raise ConfigError(f"ENDORSE_{key} is no longer used: set {replacement}")
+    cfg["SQLALCHEMY_ENGINE_OPTIONS"] = _engine_options(cfg["SQLALCHEMY_DATABASE_URI"], cfg)
     if cfg["LOGIN_DELAY_SECONDS"] > cfg["LOGIN_MAX_DELAY_SECONDS"]:
         raise ConfigError("ENDORSE_LOGIN_DELAY_SECONDS cannot be more than its maximum")
 
@@ -276,7 +282,11 @@ def _driver_url(url: str) -> str:
 def _engine_options(url: str, cfg: Any) -> dict[str, Any]:
     if url.startswith("sqlite"):
         return {"connect_args": {"timeout": cfg["SQLITE_BUSY_TIMEOUT"]}}
-    return {"pool_pre_ping": True}
+    # The statement timeout is set per connection, for web requests only (database.py).
+    return {
+        "pool_pre_ping": True,
+        "connect_args": {"connect_timeout": cfg["DATABASE_CONNECT_TIMEOUT"]},
+    }
 
 
 def instance_path() -> str | None:

@@ -9,6 +9,11 @@ Reads keep a plain ``BEGIN`` and, in WAL mode, never wait for writers.
 Erased personal data must not linger in SQLite's files: ``secure_delete`` overwrites what a
 write removes with zeros, and ``checkpoint`` empties the write-ahead log, which keeps the
 pages as they were before the erasure until SQLite copies it into the database.
+
+On PostgreSQL a web request must not wait on the database longer than a visitor waits: the
+connection has a client-side connect timeout (config.py), and each statement of a request a
+``statement_timeout`` (a statement stuck behind a lock ends as a 503, not as a worker that
+gunicorn kills). Commands and migrations run without one: a long import is no error.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_request_context
 from sqlalchemy import Engine, event
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -27,14 +32,36 @@ from .extensions import db
 
 log = logging.getLogger(__name__)
 _BEGIN_OPTION = "endorse_sqlite_begin"
+_TIMEOUT_INFO = "endorse_statement_timeout"
 
 
 def configure_engine(app: Flask) -> None:
-    """Set up SQLite for several concurrent workers; PostgreSQL needs nothing."""
+    """Set up SQLite for several concurrent workers, PostgreSQL for impatient visitors."""
     with app.app_context():
         engine = db.engine
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT"])
+    elif engine.dialect.name == "postgresql":
+        _configure_postgresql(engine, app.config["DATABASE_STATEMENT_TIMEOUT"])
+
+
+def _configure_postgresql(engine: Engine, statement_timeout: int) -> None:
+    request_timeout = statement_timeout * 1000 or None  # milliseconds; 0: the server's own
+
+    @event.listens_for(engine, "checkout")
+    def _statement_timeout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        # A pooled connection serves requests and, in one process, perhaps a command too:
+        # set what this use needs, and only when it differs from what the connection has.
+        wanted = request_timeout if has_request_context() else None
+        if record.info.get(_TIMEOUT_INFO) == wanted:
+            return
+        with dbapi_connection.cursor() as cursor:
+            if wanted is None:
+                cursor.execute("RESET statement_timeout")
+            else:
+                cursor.execute(f"SET statement_timeout = {int(wanted)}")
+        dbapi_connection.commit()  # a later rollback must not undo it
+        record.info[_TIMEOUT_INFO] = wanted
 
 
 def _configure_sqlite(engine: Engine, busy_timeout: int) -> None:
