@@ -503,3 +503,71 @@ def test_details_marked_erased_must_be_blank(app: Flask, kept: str) -> None:
         event_id,
         "its details are marked erased but are not blank",
     )
+
+
+def _note(data: dict[str, Any] | None = None, **about: Any) -> int:
+    return audit.record(audit.SYSTEM, "note", data=data, **about).id
+
+
+@pytest.mark.parametrize("problem", ["deleted", "edited", "unsealed"])
+def test_a_broken_chain_still_says_what_was_checked_and_erased_before_it(
+    app: Flask, problem: str
+) -> None:
+    with app.app_context(), write_transaction():
+        erased_id = audit.record(audit.SYSTEM, "export", data={"filters": {"text": "x"}}).id
+        audit.erase_exports_before(utcnow() + timedelta(seconds=1))
+        kept_id = _note()
+        broken_id = _note()
+        next_id = _note()
+    with app.app_context(), write_transaction():
+        if problem == "deleted":
+            db.session.execute(delete(AuditEvent).where(AuditEvent.id == broken_id))
+        elif problem == "edited":
+            db.session.execute(
+                update(AuditEvent).where(AuditEvent.id == broken_id).values(action="other")
+            )
+        else:
+            db.session.add(AuditDetails(event_id=broken_id, salt="00", reason="added", data=None))
+    with app.app_context():
+        result = audit.verify()
+    assert result.broken_id == (next_id if problem == "deleted" else broken_id)
+    assert result.checked == 2  # the erased export and the note before the damage
+    assert result.erased == [erased_id]
+    assert kept_id < broken_id
+
+
+def test_erasing_about_an_entry_counts_what_it_blanks_once(app: Flask) -> None:
+    entry_id = make_endorsement(app, State.APPROVED, contact_email="jan@example.net")
+    with app.app_context(), write_transaction():
+        before = audit.erase_about(entry_id, ["nobody@example.net"])
+        _note({"reason": "about jan"}, endorsement_id=entry_id)
+        audit.record(audit.SYSTEM, "export", data={"filters": {"text": "JAN@example.net"}})
+        audit.record(audit.SYSTEM, "export", data={"filters": {"text": "jan"}})
+    with app.app_context(), write_transaction():
+        first = audit.erase_about(entry_id, ["jan@example.net", "Jan"])
+        again = audit.erase_about(entry_id, ["jan@example.net", "Jan"])
+    assert before == 0  # its signing records carry no details to erase
+    assert (first, again) == (3, 0)
+
+
+def test_erasure_by_mention_touches_exports_that_name_it_and_nothing_else(app: Flask) -> None:
+    entry_id = make_endorsement(app, State.APPROVED, contact_email="a_b@example.net")
+    with app.app_context(), write_transaction():
+        other_note = _note({"text": "a_b@example.net"})  # not an export: not an erasable filter
+        lookalike = audit.record(
+            audit.SYSTEM, "export", data={"filters": {"text": "axb@example"}}
+        ).id
+        percent = audit.record(audit.SYSTEM, "export", data={"filters": {"text": "fifty"}}).id
+        named = audit.record(audit.SYSTEM, "export", data={"filters": {"text": "A_B@EXAMPLE"}}).id
+    with app.app_context(), write_transaction():
+        # Blank mentions and LIKE wildcards match nothing; case does not matter.
+        erased = audit.erase_about(entry_id, ["   ", "", "%", "a_b@example"])
+    with app.app_context():
+        blanked = {
+            details.event_id
+            for details in db.session.scalars(select(AuditDetails))
+            if details.erased_at is not None
+        }
+    assert erased == 1
+    assert named in blanked
+    assert blanked.isdisjoint({other_note, lookalike, percent})
