@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("public", __name__)
 
-from . import feeds, views  # noqa: E402,F401  (routes register themselves on bp)
+from . import favicon, feeds, views  # noqa: E402,F401  (routes register themselves on bp)
