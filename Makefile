@@ -53,7 +53,8 @@ $(WRK):
 		echo "The benchmark smoke test needs Debian's wrk: sudo apt-get install wrk"; exit 1; \
 	fi
 
-# axe-core, injected by the accessibility tests into the pages they check.
+# axe-core, injected by the accessibility tests into the pages they check, and Lighthouse
+# (SEO and best practices on the home and supporters pages): both pinned in package-lock.json.
 AXE := node_modules/axe-core/axe.min.js
 $(AXE): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
