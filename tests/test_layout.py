@@ -97,3 +97,33 @@ def test_the_search_fields_are_equally_wide_on_a_phone(
         assert abs(box["width"] - form["width"]) <= 1, box
     assert [box["y"] for box in boxes] == sorted(box["y"] for box in boxes)  # one a line
     page.close()
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "390"])
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_embed_preview_fills_its_frame_without_a_border(
+    browser: Any, populated: str, lang: str, viewport: dict[str, int]
+) -> None:
+    page = browser.new_page(viewport=viewport)
+    page.goto(f"{populated}/{lang}/what-you-can-do")
+    frame_element = page.locator(".embed-preview iframe")
+    frame_element.scroll_into_view_if_needed()  # it loads lazily, as on a partner's page
+    box = frame_element.bounding_box()
+    assert (box["width"], box["height"]) == (320, 140)
+    assert frame_element.evaluate("e => getComputedStyle(e).borderTopWidth") == "0px"
+    frame = frame_element.element_handle().content_frame()
+    frame.wait_for_selector(".badge")
+    badge = frame.locator(".badge").bounding_box()
+    assert badge is not None
+    # The badge is the frame: no grey border, no empty strip, nothing cut off.
+    assert (badge["x"], badge["y"], badge["width"], badge["height"]) == (
+        box["x"],
+        box["y"],
+        320,
+        140,
+    )
+    assert frame.evaluate("document.documentElement.scrollHeight") <= 140
+    slogan = frame.locator(".slogan").bounding_box()
+    assert slogan is not None
+    assert slogan["y"] + slogan["height"] <= box["y"] + 140
+    page.close()
