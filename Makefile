@@ -31,10 +31,15 @@ translations-update: $(VENV)/.installed  ## extract new strings into the catalog
 	$(BIN)/pybabel update -i $(CATALOGS)/messages.pot -d $(CATALOGS) --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel compile -d $(CATALOGS)  # the .mo files are committed: an install needs no step
 
-run: setup  ## set up and run on SQLite with demo content (prints a moderator login)
-	$(FLASK) --debug db upgrade
-	$(FLASK) --debug endorse demo
-	$(FLASK) --debug run
+# The development server's port; links (in mails, hreflang, the embed snippet) follow it
+# unless ENDORSE_BASE_URL is set.
+PORT ?= 5000
+DEV_ENV = ENDORSE_BASE_URL=$${ENDORSE_BASE_URL:-http://127.0.0.1:$(PORT)}
+
+run: setup  ## set up and run on SQLite with demo content (make run PORT=5001; prints a moderator login)
+	$(DEV_ENV) $(FLASK) --debug db upgrade
+	$(DEV_ENV) $(FLASK) --debug endorse demo
+	$(DEV_ENV) $(FLASK) --debug run --port $(PORT)
 
 # The browser tests drive Debian's Chromium; Playwright's own browser download is not used.
 $(CHROMIUM):
@@ -53,7 +58,8 @@ $(WRK):
 		echo "The benchmark smoke test needs Debian's wrk: sudo apt-get install wrk"; exit 1; \
 	fi
 
-# axe-core, injected by the accessibility tests into the pages they check.
+# axe-core, injected by the accessibility tests into the pages they check, and Lighthouse
+# (SEO and best practices on the home and supporters pages): both pinned in package-lock.json.
 AXE := node_modules/axe-core/axe.min.js
 $(AXE): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error

@@ -11,12 +11,16 @@ from werkzeug.routing import BaseConverter, ValidationError
 from .config import LANGUAGES
 from .errors import ConfigError
 from .extensions import babel
+from .urls import external_url
 
 LANGUAGE_NAMES = {"en": "English", "fr": "Français", "nl": "Nederlands"}
 
 
 class LanguageConverter(BaseConverter):
-    """Matches only the languages we have, so /de/ is a plain 404."""
+    """Matches only the languages we have, so /de/ is a plain 404 and /favicon.ico is not
+    taken for a language (which would redirect it to /favicon.ico/)."""
+
+    regex = "|".join(LANGUAGES)
 
     def to_python(self, value: str) -> str:
         if value not in LANGUAGES:
@@ -77,10 +81,12 @@ def init_app(app: Flask) -> None:
             values["lang"] = g.lang
 
     @app.template_global()
-    def language_url(code: str) -> str:
-        """This page in another language, its query (search, filters) kept."""
+    def language_url(code: str, external: bool = False) -> str:
+        """This page in another language, its query (search, filters) kept; ``external``:
+        absolute, from ENDORSE_BASE_URL, as search engines want hreflang alternates."""
         values = {**request.args.to_dict(), **(request.view_args or {}), "lang": code}
-        return url_for(request.endpoint or "public.home", **values)
+        endpoint = request.endpoint or "public.home"
+        return external_url(endpoint, **values) if external else url_for(endpoint, **values)
 
     @app.context_processor
     def _languages() -> dict[str, Any]:

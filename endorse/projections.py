@@ -70,6 +70,11 @@ class CountSnapshot:
     by_region: dict[Region, int] = field(default_factory=dict)
     by_initial: dict[str, int] = field(default_factory=dict)  # only letters with entries
 
+    @property
+    def in_belgium(self) -> int:
+        """The organisations active in Belgium: all but those abroad, whom the count includes."""
+        return self.organisations - self.by_region.get(Region.ABROAD, 0)
+
 
 def place_if_public(entry: Endorsement, state: State | None = None) -> Place | None:
     """Where ``entry`` counts when in ``state`` (its own by default), or None if not public."""

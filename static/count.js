@@ -12,6 +12,7 @@
     var every = (parseFloat(node.getAttribute("data-count-interval")) || 15) * 1000;
     var number = node.querySelector("[data-count]");
     var text = node.querySelector("[data-count-text]");
+    var share = node.querySelector("[data-count-share]");
     var etag = null;
     function poll() {
       var headers = etag ? { "If-None-Match": etag } : {};
@@ -22,7 +23,12 @@
           return response.json();
         })
         .then(function (data) {
-          if (!data || String(data.organisations) === number.textContent.trim()) { return; }
+          if (!data) { return; }
+          if (share && typeof data.in_belgium === "number") {
+            var said = share.getAttribute("data-template").replace("{n}", String(data.in_belgium));
+            if (share.textContent !== said) { share.textContent = said; }  // no needless announcement
+          }
+          if (String(data.organisations) === number.textContent.trim()) { return; }
           number.textContent = String(data.organisations);
           if (text) {
             text.textContent = text.getAttribute(

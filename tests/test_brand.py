@@ -67,10 +67,10 @@ def test_the_generated_brand_images_are_served_with_an_etag(client: FlaskClient,
     assert again.status_code == 304
 
 
-def test_favicon_ico_leads_to_the_brand_favicon(client: FlaskClient) -> None:
+def test_favicon_ico_is_the_brand_favicon(client: FlaskClient) -> None:
     response = client.get("/favicon.ico")
-    assert response.status_code == 301
-    assert response.headers["Location"] == "/brand/favicon.png"
+    assert response.status_code == 200  # no redirect: browsers ask for it without a page
+    assert response.get_data() == client.get("/brand/favicon.png").get_data()
     assert "public" in response.headers["Cache-Control"]
 
 

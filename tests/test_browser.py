@@ -136,3 +136,33 @@ def test_the_count_on_an_open_page_changes_without_a_reload(
     assert "organisatie" in status.inner_text()
     assert "organisaties" not in status.inner_text()  # the singular, chosen by the script
     page.close()
+
+
+def test_the_belgian_share_follows_the_live_count(browser: Any, site_factory: Any) -> None:
+    from playwright.sync_api import expect
+
+    from endorse import operations
+    from endorse.models import Region, State
+
+    from .helpers import make_endorsement
+
+    app, url = site_factory(COUNT_POLL_SECONDS=1)
+    here = make_endorsement(app, State.VERIFIED, contact_email="here@share.example")
+    abroad = make_endorsement(
+        app,
+        State.VERIFIED,
+        name="Stichting Amsterdam",
+        city="Amsterdam",
+        region=Region.ABROAD,
+        contact_email="abroad@share.example",
+    )
+    page = browser.new_page()
+    page.goto(f"{url}/fr/")
+    share = page.locator("[data-count-share]")
+    expect(share).to_have_text("(dont 0 en Belgique)")
+    with app.app_context():
+        operations.approve(abroad, operations.SYSTEM)
+        operations.approve(here, operations.SYSTEM)
+    expect(page.locator("[data-count]")).to_have_text("2", timeout=10_000)
+    expect(share).to_have_text("(dont 1 en Belgique)", timeout=10_000)
+    page.close()

@@ -258,3 +258,33 @@ def test_the_migration_carries_the_counts_into_the_tallies(
         assert list(searchable) == ["11 11 11", "ligue des familles", "vluchtelingenwerk"]
         db.session.remove()
         db.engine.dispose()
+
+
+def test_the_count_says_how_many_are_in_belgium(app: Flask, client: Any) -> None:
+    """An organisation abroad counts, so the sentence claims no country and gives the
+    Belgian share beside the number, on the pages and in the API."""
+    make_endorsement(app, State.APPROVED, name="Ligue", contact_email="a@count.example")
+    make_endorsement(
+        app,
+        State.APPROVED,
+        name="Stichting Kinderrechten Amsterdam",
+        city="Amsterdam",
+        region=Region.ABROAD,
+        contact_email="b@count.example",
+    )
+    make_endorsement(app, State.VERIFIED, name="Not yet", contact_email="c@count.example")
+    count = client.get("/api/v1/count").get_json()
+    assert (count["organisations"], count["in_belgium"]) == (2, 1)
+    for path, sentence in [
+        ("/en/", "organisations support our position</span>"),
+        ("/fr/supporters", "organisations soutiennent notre position</span>"),
+        ("/nl/", "organisaties steunen ons standpunt</span>"),
+    ]:
+        body = client.get(path).get_data(as_text=True)
+        assert "<strong data-count>2</strong>" in body
+        assert sentence in body
+        assert "in Belgium support" not in body
+        assert "en Belgique soutiennent" not in body
+    assert ">(1 of them in Belgium)</span>" in client.get("/en/").get_data(as_text=True)
+    assert ">(dont 1 en Belgique)</span>" in client.get("/fr/").get_data(as_text=True)
+    assert ">(waarvan 1 in België)</span>" in client.get("/nl/").get_data(as_text=True)

@@ -496,3 +496,20 @@ def test_a_schema_violation_would_be_caught(spec: Spec, client: FlaskClient) -> 
     assert validator.is_valid(page)
     page["supporters"][0]["approved_at"] = "yesterday"
     assert not validator.is_valid(page)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "nl"])
+def test_the_open_data_is_linked_from_the_supporters_page_and_the_footer(
+    client: FlaskClient, lang: str
+) -> None:
+    files = ["/supporters.csv", "/api/v1/supporters", "/api/v1/openapi.json", f"/{lang}/feed.atom"]
+    supporters = client.get(f"/{lang}/supporters").get_data(as_text=True)
+    section = supporters.split('<section id="open-data"', 1)[1].split("</section>", 1)[0]
+    for path in files:
+        assert f'href="{path}"' in section
+        assert client.get(path).status_code == 200
+    for page in (f"/{lang}/", f"/{lang}/sign", f"/{lang}/privacy"):
+        body = client.get(page).get_data(as_text=True)
+        footer = body.split('<footer class="site-footer">', 1)[1]
+        for path in files:
+            assert f'href="{path}"' in footer, (page, path)

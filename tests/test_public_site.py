@@ -153,6 +153,21 @@ def test_what_you_can_do_says_how_to_get_in_touch_and_how_to_embed(
     assert "&lt;iframe src=&#34;http://endorse.test/embed/count?lang=en&#34;" in body
 
 
+@pytest.mark.parametrize("lang", ["en", "fr", "nl"])
+def test_the_embed_snippet_is_borderless_and_previewed_live(client: FlaskClient, lang: str) -> None:
+    body = client.get(f"/{lang}/what-you-can-do").get_data(as_text=True)
+    code = re.search(r'<textarea id="embed-code"[^>]*>([^<]*)</textarea>', body)
+    assert code is not None
+    snippet = code.group(1)
+    assert f"src=&#34;http://endorse.test/embed/count?lang={lang}&#34;" in snippet
+    assert "width=&#34;320&#34; height=&#34;140&#34; frameborder=&#34;0&#34;" in snippet
+    preview = re.search(r'<figure class="embed-preview">.*?(<iframe [^>]*>)</iframe>', body, re.S)
+    assert preview is not None
+    # The same snippet, live, with a path of ours (the page loads nothing from elsewhere).
+    assert preview.group(1).startswith(f'<iframe src="/embed/count?lang={lang}" ')
+    assert 'width="320" height="140" frameborder="0"' in preview.group(1)
+
+
 def test_an_admin_edits_a_page_and_a_faq_answer(
     app: Flask, admin: FlaskClient, client: FlaskClient
 ) -> None:
@@ -351,4 +366,5 @@ def test_no_page_loads_anything_from_elsewhere(client: FlaskClient, lang: str) -
 def test_the_language_switcher_stays_on_the_same_page_and_search(client: FlaskClient) -> None:
     body = client.get("/en/supporters?q=ligue&category=ngo").get_data(as_text=True)
     assert 'href="/fr/supporters?q=ligue&amp;category=ngo" hreflang="fr"' in body
-    assert 'hreflang="nl" href="/nl/supporters?q=ligue&amp;category=ngo"' in body
+    # The head's alternates are absolute (search engines want them so): see test_seo.py.
+    assert 'hreflang="nl" href="http://endorse.test/nl/supporters?q=ligue&amp;category=ngo"' in body

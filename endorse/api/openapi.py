@@ -74,13 +74,19 @@ _SCHEMAS: dict[str, Any] = {
     },
     "Count": {
         "type": "object",
-        "required": ["organisations", "by_category", "updated_at"],
+        "required": ["organisations", "in_belgium", "by_category", "updated_at"],
         "additionalProperties": False,
         "properties": {
             "organisations": {
                 "type": "integer",
                 "minimum": 0,
-                "description": "Approved organisations in all categories.",
+                "description": "Approved organisations in all categories, in Belgium and abroad.",
+            },
+            "in_belgium": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "Of those, the organisations in a Belgian province or in Brussels "
+                "(all but those whose region is abroad).",
             },
             "by_category": {
                 "type": "object",

@@ -49,6 +49,7 @@ def count() -> ResponseReturnValue:
     if cache.get("snapshot") is not snapshot:
         body = jsonify(
             organisations=snapshot.organisations,
+            in_belgium=snapshot.in_belgium,
             by_category=snapshot.by_category,
             updated_at=snapshot.updated_at.isoformat(),
         ).get_data()

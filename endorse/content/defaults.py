@@ -30,15 +30,15 @@ reach you. We treat every message confidentially and put you in touch with peopl
 """,
         ),
         "fr": (
-            "Que pouvez-vous faire ?",
+            "Que pouvez-vous faire ?",
             """\
-**Signez la position** au nom de votre organisation : chaque organisation compte.
+**Signez la position** au nom de votre organisation : chaque organisation compte.
 
 **Parlez-en.** Partagez la position avec vos membres, vos partenaires et vos élus locaux.
 
-## Êtes-vous touché par la détention d’enfants en Belgique ?
+## Êtes-vous touché par la détention d’enfants en Belgique ?
 
-Ou connaissez-vous quelqu’un qui est détenu ?
+Ou connaissez-vous quelqu’un qui est détenu ?
 
 Écrivez-nous à <{contact}>. Dites-nous qui est détenu, où et depuis quand, et comment vous
 joindre. Nous traitons chaque message de manière confidentielle et vous mettons en contact
@@ -71,10 +71,10 @@ harms children, even for a short time and in a relatively humane environment.
 """,
         ),
         "fr": (
-            "Que disent les experts ?",
+            "Que disent les experts ?",
             """\
 Pédiatres, psychologues, juristes et organisations de défense des droits de l’enfant sont
-unanimes : la détention nuit aux enfants, même pour une courte durée et dans un environnement
+unanimes : la détention nuit aux enfants, même pour une courte durée et dans un environnement
 relativement humain.
 """,
         ),
@@ -162,13 +162,13 @@ Protection Authority.
         """\
 ## Ce que nous conservons
 
-- **Sur votre organisation**, pour la publier : son nom, son type, sa commune, sa province ou
+- **Sur votre organisation**, pour la publier : son nom, son type, sa commune, sa province ou
   région, son site web, sa déclaration et son logo. Ces données sont publiques dès qu’un
   modérateur a approuvé le soutien.
-- **Sur vous, la personne de contact**, pour vérifier le soutien et vous répondre : votre nom,
+- **Sur vous, la personne de contact**, pour vérifier le soutien et vous répondre : votre nom,
   votre adresse e-mail et votre fonction, le moment et la version du consentement donné, et
   votre choix de recevoir ou non les nouvelles de la campagne. Seuls les modérateurs de la
-  campagne les voient ; elles ne sont jamais publiées, ni dans les données ouvertes.
+  campagne les voient ; elles ne sont jamais publiées, ni dans les données ouvertes.
 
 Nous ne conservons pas votre adresse IP. Les e-mails passent par notre propre serveur.
 
@@ -241,7 +241,7 @@ situation, their integration in Belgium, and their reintegration possibilities i
 country are not taken into account.""",
             ),
             "fr": (
-                "Pourquoi le gouvernement enferme-t-il des enfants et leur famille ?",
+                "Pourquoi le gouvernement enferme-t-il des enfants et leur famille ?",
                 """\
 L’Office des étrangers enferme des familles parce qu’elles n’ont pas de titre de séjour en
 Belgique. Elles ont reçu un ordre de quitter le territoire, parfois plusieurs, et certaines
@@ -268,7 +268,7 @@ herkomst wordt geen rekening gehouden.""",
         "is-it-legal",
         {
             "en": ("Is it legal to detain children for migratory purposes?", ""),
-            "fr": ("Est-il légal de détenir des enfants à des fins migratoires ?", ""),
+            "fr": ("Est-il légal de détenir des enfants à des fins migratoires ?", ""),
             "nl": ("Is het wettelijk toegestaan kinderen op te sluiten om migratieredenen?", ""),
         },
     ),
@@ -276,7 +276,7 @@ herkomst wordt geen rekening gehouden.""",
         "child-rights",
         {
             "en": ("Does detention violate children's rights?", ""),
-            "fr": ("La détention viole-t-elle les droits de l’enfant ?", ""),
+            "fr": ("La détention viole-t-elle les droits de l’enfant ?", ""),
             "nl": ("Schendt opsluiting de rechten van het kind?", ""),
         },
     ),
@@ -284,7 +284,7 @@ herkomst wordt geen rekening gehouden.""",
         "where",
         {
             "en": ("Where and in what conditions are these children locked up?", ""),
-            "fr": ("Où et dans quelles conditions ces enfants sont-ils enfermés ?", ""),
+            "fr": ("Où et dans quelles conditions ces enfants sont-ils enfermés ?", ""),
             "nl": ("Waar en in welke omstandigheden worden deze kinderen opgesloten?", ""),
         },
     ),
@@ -292,7 +292,7 @@ herkomst wordt geen rekening gehouden.""",
         "how-long",
         {
             "en": ("For how long can they be locked up?", ""),
-            "fr": ("Combien de temps peuvent-ils être enfermés ?", ""),
+            "fr": ("Combien de temps peuvent-ils être enfermés ?", ""),
             "nl": ("Hoelang kunnen ze opgesloten worden?", ""),
         },
     ),
@@ -307,11 +307,11 @@ well-being of children, even if the detention is of a short period and if it hap
 relatively "humane" conditions.""",
             ),
             "fr": (
-                "Quel est l’impact de la détention sur les enfants ?",
+                "Quel est l’impact de la détention sur les enfants ?",
                 """\
 La recherche a montré que la détention a un impact profond et néfaste sur la santé, le
 développement et le bien-être des enfants, même lorsqu’elle est de courte durée et qu’elle a
-lieu dans des conditions relativement « humaines ».""",
+lieu dans des conditions relativement « humaines ».""",
             ),
             "nl": (
                 "Welke impact heeft opsluiting op kinderen?",
@@ -326,7 +326,7 @@ relatief “humane” omstandigheden gebeurt.""",
         "responsible",
         {
             "en": ("Who is responsible for these children being locked up?", ""),
-            "fr": ("Qui est responsable de l’enfermement de ces enfants ?", ""),
+            "fr": ("Qui est responsable de l’enfermement de ces enfants ?", ""),
             "nl": ("Wie is verantwoordelijk voor de opsluiting van deze kinderen?", ""),
         },
     ),
@@ -334,7 +334,7 @@ relatief “humane” omstandigheden gebeurt.""",
         "alternatives",
         {
             "en": ("Are there alternatives to detention?", ""),
-            "fr": ("Existe-t-il des alternatives à la détention ?", ""),
+            "fr": ("Existe-t-il des alternatives à la détention ?", ""),
             "nl": ("Zijn er alternatieven voor opsluiting?", ""),
         },
     ),
@@ -342,7 +342,7 @@ relatief “humane” omstandigheden gebeurt.""",
         "how-to-help",
         {
             "en": ("What can I do to help these children?", ""),
-            "fr": ("Que puis-je faire pour aider ces enfants ?", ""),
+            "fr": ("Que puis-je faire pour aider ces enfants ?", ""),
             "nl": ("Wat kan ik doen om deze kinderen te helpen?", ""),
         },
     ),

@@ -3,7 +3,7 @@ photos of its experts and testimonies."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, make_response, redirect, url_for
+from flask import abort, current_app, make_response, url_for
 from flask.typing import ResponseReturnValue
 
 from .. import caching
@@ -22,19 +22,23 @@ def brand_url(kind: str) -> str:
 
 @bp.get(f"/brand/<any({_KINDS}):kind>.png")
 def brand_image(kind: str) -> ResponseReturnValue:
+    return _brand_response(kind)
+
+
+@bp.get("/favicon.ico")
+def favicon() -> ResponseReturnValue:
+    """Browsers ask for it on their own, page or no page: the brand favicon itself, no redirect
+    (browsers read a PNG whatever the name says)."""
+    return _brand_response("favicon")
+
+
+def _brand_response(kind: str) -> ResponseReturnValue:
     picture = brand.picture(kind)
     response = make_response(picture.content)
     response.headers["Content-Type"] = picture.content_type
     response.set_etag(picture.sha256)
     # Shared like a page: a new logo reaches every visitor as fast as a new text.
     return caching.shared_conditional(response)
-
-
-@bp.get("/favicon.ico")
-def favicon() -> ResponseReturnValue:
-    """Browsers ask for it on their own; it lives with the other brand images."""
-    response = make_response(redirect(url_for("public.brand_image", kind="favicon"), code=301))
-    return caching.shared(response)
 
 
 @bp.get("/photos/<id:image_id>.webp")

@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from flask import Response, current_app, g
+from flask import Response, current_app, g, has_request_context, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
@@ -27,11 +27,31 @@ FEED_SIZE = 50
 DISCOVERY_MAX_AGE = 3600  # robots.txt and the sitemap change rarely (a deployment, a dossier)
 PRIVATE_PREFIX = "/moderate/"  # the console: nothing for search engines there
 NOT_PAGES = frozenset({"public.feed"})  # public rules that are files, not pages
+#: Pages that answer one visitor's step (a form, its outcome, a link from a mail): of no use
+#: to someone searching, so left out of the sitemap and marked ``noindex`` (base.html).
+UNLISTED = frozenset(
+    {
+        "public.signed",  # /sign/check-your-inbox
+        "public.confirm",
+        "public.confirmed",
+        "public.resend",  # /new-link
+        "public.manage_request",  # /manage
+        "public.manage",
+        "public.manage_sent",
+        "public.erased",  # /manage/erased
+    }
+)
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 ATOM_NS = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+@bp.app_context_processor
+def _robots_meta() -> dict[str, bool]:
+    """``noindex``: whether base.html asks search engines to leave this page out."""
+    return {"noindex": has_request_context() and request.endpoint in UNLISTED}
 
 
 @bp.get("/robots.txt")
@@ -66,7 +86,7 @@ def _public_pages() -> list[tuple[str, dict[str, str]]]:
     for rule in current_app.url_map.iter_rules():
         if rule.endpoint.partition(".")[0] != "public" or "GET" not in (rule.methods or ()):
             continue
-        if rule.endpoint in NOT_PAGES:
+        if rule.endpoint in NOT_PAGES or rule.endpoint in UNLISTED:
             continue
         if "lang" not in rule.arguments:
             continue

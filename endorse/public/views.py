@@ -16,7 +16,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
-from markupsafe import escape
+from markupsafe import Markup
 
 from .. import caching, operations, projections, publication
 from ..config import LANGUAGES
@@ -132,15 +132,26 @@ def page(slug: str) -> ResponseReturnValue:
         testimonies=lists.testimonies(g.lang) if slug == "testimonies" else None,
         has_dossier=has_dossier(),
         international_url=pages.INTERNATIONAL_CAMPAIGN_URL,
-        embed_snippet=_embed_snippet() if slug == "what-you-can-do" else None,
+        embed_snippet=_embed_snippet(external=True) if slug == "what-you-can-do" else None,
+        embed_preview=_embed_snippet() if slug == "what-you-can-do" else None,
     )
 
 
-def _embed_snippet() -> str:
-    """The HTML partners paste; shown as text, so it is a plain (escaped-on-output) string."""
-    url = current_app.config["BASE_URL"] + url_for("public.embed_count", lang=g.lang)
-    title = escape(_l("You don't lock up a child. Period."))
-    return f'<iframe src="{url}" title="{title}" width="320" height="140" loading="lazy"></iframe>'
+#: The badge's frame, in CSS pixels: static/embed.css fills exactly this, in every language.
+EMBED_WIDTH, EMBED_HEIGHT = 320, 140
+
+
+def _embed_snippet(external: bool = False) -> Markup:
+    """The HTML partners paste (``external``: from ENDORSE_BASE_URL; the page shows it as
+    text), or the same with a path of ours: the page's live preview. ``frameborder`` rather
+    than a style attribute: a Content-Security-Policy like ours blocks the style."""
+    url = url_for("public.embed_count", lang=g.lang)
+    if external:
+        url = current_app.config["BASE_URL"] + url
+    return Markup(
+        '<iframe src="{}" title="{}" width="{}" height="{}" frameborder="0" loading="lazy">'
+        "</iframe>"
+    ).format(url, _l("You don't lock up a child. Period."), EMBED_WIDTH, EMBED_HEIGHT)
 
 
 @bp.get("/<lang:lang>/dossier")
