@@ -61,6 +61,15 @@ def shared_conditional(response: Response, fresh: int | None = None) -> Response
     return conditional(shared(response, fresh))
 
 
+def shared_file(content: bytes, content_type: str, etag: str, fresh: int | None = None) -> Response:
+    """A stored file (a logo, a photo, a brand image, the dossier) for everyone: shared like a
+    page, so a change or a withdrawal leaves every cache as fast, and revalidated by its
+    digest."""
+    response = Response(content, content_type=content_type)
+    response.set_etag(etag)
+    return shared_conditional(response, fresh)
+
+
 def personal(response: Response) -> Response:
     """Mark ``response`` as for this visitor only: no browser history, no shared cache."""
     response.headers["Cache-Control"] = "no-store, private"

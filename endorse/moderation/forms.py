@@ -64,8 +64,10 @@ class LoginForm(FlaskForm):
         return required_text(self.email), required_text(self.password)
 
 
-class SetPasswordForm(FlaskForm):
-    password = PasswordField(
+def _new_password() -> PasswordField:
+    """A new password's field, for setting one and for changing one (a fresh field each call,
+    so each form keeps its own field order)."""
+    return PasswordField(
         _l("New password"),
         validators=[
             DataRequired(_l("Please choose a password.")),
@@ -80,11 +82,19 @@ class SetPasswordForm(FlaskForm):
         ),
         render_kw={"autocomplete": "new-password"},
     )
-    confirm = PasswordField(
+
+
+def _the_same_again() -> PasswordField:
+    return PasswordField(
         _l("The same password again"),
         validators=[EqualTo("password", message=_l("The two passwords are not the same."))],
         render_kw={"autocomplete": "new-password"},
     )
+
+
+class SetPasswordForm(FlaskForm):
+    password = _new_password()
+    confirm = _the_same_again()
     submit = SubmitField(_l("Set my password"))
 
     def new_password(self) -> str:
@@ -322,26 +332,8 @@ class ChangePasswordForm(FlaskForm):
         validators=[DataRequired(_l("Please enter your current password.")), Length(max=1000)],
         render_kw={"autocomplete": "current-password"},
     )
-    password = PasswordField(
-        _l("New password"),
-        validators=[
-            DataRequired(_l("Please choose a password.")),
-            Length(
-                min=MIN_PASSWORD,
-                max=1000,
-                message=_l("Please use at least %(min)d characters.", min=MIN_PASSWORD),
-            ),
-        ],
-        description=_l(
-            "At least %(min)d characters. A sentence you can remember works well.", min=MIN_PASSWORD
-        ),
-        render_kw={"autocomplete": "new-password"},
-    )
-    confirm = PasswordField(
-        _l("The same password again"),
-        validators=[EqualTo("password", message=_l("The two passwords are not the same."))],
-        render_kw={"autocomplete": "new-password"},
-    )
+    password = _new_password()
+    confirm = _the_same_again()
     change = SubmitField(_l("Change my password"))
 
     def passwords(self) -> tuple[str, str]:

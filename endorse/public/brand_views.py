@@ -3,7 +3,7 @@ photos of its experts and testimonies."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, make_response, url_for
+from flask import abort, current_app, url_for
 from flask.typing import ResponseReturnValue
 
 from .. import caching
@@ -34,11 +34,7 @@ def favicon() -> ResponseReturnValue:
 
 def _brand_response(kind: str) -> ResponseReturnValue:
     picture = brand.picture(kind)
-    response = make_response(picture.content)
-    response.headers["Content-Type"] = picture.content_type
-    response.set_etag(picture.sha256)
-    # Shared like a page: a new logo reaches every visitor as fast as a new text.
-    return caching.shared_conditional(response)
+    return caching.shared_file(picture.content, picture.content_type, picture.sha256)
 
 
 @bp.get("/photos/<id:image_id>.webp")
@@ -46,7 +42,4 @@ def photo(image_id: int) -> ResponseReturnValue:
     found = lists.photo(image_id)
     if found is None:
         abort(404)
-    response = make_response(found.content)
-    response.headers["Content-Type"] = found.content_type
-    response.set_etag(found.sha256)
-    return caching.shared_conditional(response)
+    return caching.shared_file(found.content, found.content_type, found.sha256)

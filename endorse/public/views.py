@@ -159,11 +159,9 @@ def dossier() -> ResponseReturnValue:
     document = dossier_in(g.lang)
     if document is None:
         abort(404)
-    response = make_response(document.content)
-    response.headers["Content-Type"] = document.content_type
+    response = caching.shared_file(document.content, document.content_type, document.sha256)
     response.headers["Content-Disposition"] = f'attachment; filename="{document.filename}"'
-    response.set_etag(document.sha256)
-    return caching.shared_conditional(response)
+    return response
 
 
 @bp.get("/logos/<id:endorsement_id>.webp")
@@ -171,11 +169,8 @@ def logo(endorsement_id: int) -> ResponseReturnValue:
     found = publication.public_logo(endorsement_id)
     if found is None:
         abort(404)
-    response = make_response(found.content)
-    response.headers["Content-Type"] = found.content_type
-    response.set_etag(found.sha256)
     # As briefly as a page: a withdrawn organisation's logo leaves every cache with it.
-    return caching.shared_conditional(response)
+    return caching.shared_file(found.content, found.content_type, found.sha256)
 
 
 @bp.get("/embed/count")
