@@ -46,6 +46,9 @@ ADMIN_ONLY = {
     "moderation.remove_item",
     "moderation.upload_brand",
     "moderation.reset_brand",
+    "moderation.mail_previews",
+    "moderation.mail_preview",
+    "moderation.mail_preview_html",
 }
 
 
@@ -65,6 +68,7 @@ def _console_routes(
             "key": "impact",
             "name": "faq",
             "kind": "logo",
+            "mail": "confirm",
         }
         url = rule.build({k: v for k, v in values.items() if k in rule.arguments})[1]
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):

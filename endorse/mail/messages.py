@@ -55,11 +55,18 @@ class Waiting:
 
 
 def _render(name: str, language: str, subject: str, **context: object) -> Draft:
+    """The text part, and the HTML part in the campaign's layout (emails/_layout.html): its
+    logo at our address, and a footer naming where to write, the Reply-To's address."""
+    layout = {
+        "subject": subject,
+        "logo": external_url("public.brand_image", kind="logo"),
+        "contact": current_app.config["CONTACT_EMAIL"],
+    }
     with force_locale(language):
         return Draft(
             subject=str(subject),
             text=render_template(f"emails/{name}.txt", lang=language, **context),
-            html=render_template(f"emails/{name}.html", lang=language, **context),
+            html=render_template(f"emails/{name}.html", lang=language, **layout, **context),
         )
 
 
