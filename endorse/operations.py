@@ -37,7 +37,7 @@ from .models import (
 from .models.states import IllegalTransition, needs_transition
 from .models.types import utcnow
 from .text import normalize_name
-from .tokens import Purpose, TokenUsed, new_nonce, nonce_matches, read_token
+from .tokens import Purpose, TokenInvalid, TokenUsed, new_nonce, nonce_matches, read_token
 
 #: Seconds a signer's erasure waits for other writers to let SQLite empty its log; purge, run
 #: from cron, waits as long as any writer would.
@@ -342,11 +342,20 @@ def request_manage_links(email: str) -> None:
 
 def check_manage(token: str, *, for_update: bool = False) -> Endorsement:
     """The endorsement a manage link opens; raises a token error otherwise."""
-    endorsement_id, nonce = read_token(Purpose.MANAGE, token, current_app.config["MANAGE_MAX_AGE"])
+    endorsement_id, nonce = _manage_token(token)
     entry = db.session.get(Endorsement, endorsement_id, with_for_update=for_update)
     if entry is None or entry.contact_email is None or not nonce_matches(entry.token_nonce, nonce):
         raise TokenUsed()
     return entry
+
+
+def _manage_token(token: str) -> tuple[int, str]:
+    """A manage link, or the longer-lived one mailed once to an imported supporter."""
+    config = current_app.config
+    try:
+        return read_token(Purpose.MANAGE, token, config["MANAGE_MAX_AGE"])
+    except TokenInvalid:
+        return read_token(Purpose.CLAIM, token, config["CLAIM_MAX_AGE"])
 
 
 def edit_by_signer(token: str, fields: PublicFields) -> dict[str, list[str | None]]:
@@ -380,7 +389,7 @@ def _erase(entry: Endorsement, actor: Actor, reason: str) -> int:
     rejection and the details of the audit records that may name its signer; its state stays.
     Returns how many audit records' details were erased."""
     erased = audit.erase_about(entry.id, mentions=_mentions(entry))
-    entry.contact_name = entry.contact_email = entry.contact_role = None
+    entry.contact_name = entry.contact_email = entry.contact_role = entry.consent_note = None
     entry.rejection_reason = _reason_code(entry.rejection_reason)
     entry.news_opt_in = False
     entry.token_nonce = new_nonce()  # every link sent to the old address stops working
@@ -391,6 +400,13 @@ def _erase(entry: Endorsement, actor: Actor, reason: str) -> int:
     )
     audit.record(actor, "erase", endorsement_id=entry.id, reason=reason)
     return erased
+
+
+def erase_and_withdraw(entry: Endorsement, actor: Actor, reason: str) -> bool:
+    """Withdraw ``entry`` and erase its personal data (undoing an import); call inside a write
+    transaction that holds it. False when it was withdrawn already (its data is erased anyway)."""
+    _erase(entry, actor, reason)
+    return _transition(entry, State.WITHDRAWN, actor, reason)
 
 
 def _mentions(entry: Endorsement) -> list[str]:

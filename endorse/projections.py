@@ -18,6 +18,8 @@ The search names: a narrow copy of the public names that searches read
 from __future__ import annotations
 
 import time
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -85,6 +87,29 @@ def republish(before: Place | None, entry: Endorsement) -> None:
         return
     _shift(before, after)
     _sync_search_name(entry)
+
+
+def count_in(entries: Sequence[Endorsement]) -> None:
+    """Count many endorsements that just became public (an import) in a few statements: one
+    tally update per key they touch, and their search rows in one insert."""
+    deltas: Counter[tuple[Facet, str]] = Counter()
+    for entry in entries:
+        deltas.update(Place.of(entry).tally_keys())
+    for (facet, key), delta in sorted(deltas.items()):
+        _add(facet, key, delta)
+    if entries:
+        db.session.execute(
+            insert(SearchName),
+            [
+                {
+                    "endorsement_id": entry.id,
+                    "normalized_name": entry.normalized_name,
+                    "category": entry.category,
+                    "region": entry.region,
+                }
+                for entry in entries
+            ],
+        )
 
 
 def _shift(before: Place | None, after: Place | None) -> None:

@@ -49,6 +49,7 @@ def _undecodable_form() -> bool:
 UPLOAD_LIMITS = {
     "public.sign": "LOGO_MAX_BYTES",
     "moderation.upload_dossier": "DOSSIER_MAX_BYTES",
+    "moderation.import_upload": "IMPORT_MAX_BYTES",
 }
 _FORM_ROOM = 64 * 1024  # the text fields around an upload
 

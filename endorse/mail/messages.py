@@ -87,3 +87,13 @@ def manage(entry: Endorsement) -> Draft:
     with force_locale(entry.language):
         subject = _("Your link to manage your organisation's endorsement")
     return _render("manage", entry.language, subject, entry=Shown.of(entry), link=link, days=days)
+
+
+def claim(entry: Endorsement) -> Draft:
+    """The one mail an imported supporter gets: listed, and how to check, correct or withdraw."""
+    token = make_token(Purpose.CLAIM, entry.id, entry.token_nonce)
+    link = external_url("public.manage", lang=entry.language, token=token)
+    days = current_app.config["CLAIM_MAX_AGE"] // 86400
+    with force_locale(entry.language):
+        subject = _("Your organisation is listed as a supporter")
+    return _render("claim", entry.language, subject, entry=Shown.of(entry), link=link, days=days)

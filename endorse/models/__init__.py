@@ -5,6 +5,7 @@ from .choices import Area, Category, Region, RejectReason
 from .content import ContentPage, Document, FaqItem, Logo
 from .counts import Facet, PublicTally
 from .endorsement import Endorsement
+from .imports import ImportStatus, SupporterImport
 from .outbox import MailKind, MailStatus, OutboxMessage
 from .search import SearchName
 from .states import (
@@ -34,6 +35,7 @@ __all__ = [
     "Facet",
     "FaqItem",
     "IllegalTransition",
+    "ImportStatus",
     "LoginFailures",
     "Logo",
     "MailKind",
@@ -46,5 +48,6 @@ __all__ = [
     "Role",
     "SearchName",
     "State",
+    "SupporterImport",
     "User",
 ]

@@ -18,6 +18,7 @@ class MailKind(StrEnum):
     REJECTED = "rejected"  # a moderator's refusal, when they chose to tell the signer
     INVITE = "invite"  # a set-password link for a new moderator
     MANAGE = "manage"  # a signer's link to see, edit, withdraw or erase their endorsement
+    CLAIM = "claim"  # an imported supporter's one mail: listed, with a link to check it
 
 
 class MailStatus(StrEnum):
