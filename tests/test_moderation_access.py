@@ -39,6 +39,11 @@ ADMIN_ONLY = {
     "moderation.edit_page",
     "moderation.edit_answer",
     "moderation.upload_dossier",
+    "moderation.import_index",
+    "moderation.import_upload",
+    "moderation.import_preview",
+    "moderation.import_run",
+    "moderation.import_undo",
 }
 
 
@@ -56,6 +61,7 @@ def _console_routes(
             "slug": "experts",
             "language": "fr",
             "key": "impact",
+            "import_id": 1,
         }
         url = rule.build({k: v for k, v in values.items() if k in rule.arguments})[1]
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
