@@ -5,6 +5,7 @@ Views and CLI commands call these functions; nothing else writes endorsements.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import fields as dataclass_fields
 from datetime import timedelta
@@ -24,6 +25,7 @@ from .mail.outbox import deliver_after_response, enqueue, enqueue_for
 from .models import (
     DECIDED_STATES,
     LIVE_STATES,
+    PUBLIC_STATES,
     Category,
     Endorsement,
     Logo,
@@ -402,11 +404,37 @@ def _erase(entry: Endorsement, actor: Actor, reason: str) -> int:
     return erased
 
 
-def erase_and_withdraw(entry: Endorsement, actor: Actor, reason: str) -> bool:
-    """Withdraw ``entry`` and erase its personal data (undoing an import); call inside a write
-    transaction that holds it. False when it was withdrawn already (its data is erased anyway)."""
-    _erase(entry, actor, reason)
-    return _transition(entry, State.WITHDRAWN, actor, reason)
+def erase_and_withdraw_many(entries: Sequence[Endorsement], actor: Actor, reason: str) -> int:
+    """Erase the personal data of many endorsements and withdraw them (undoing an import), as
+    ``_erase`` then ``_transition`` do one at a time, in a few statements per thousand: every
+    step audited per entry. Call inside a write transaction that holds them; returns how many
+    it withdrew (those withdrawn already are erased too)."""
+    ids = [entry.id for entry in entries]
+    audit.erase_about_many(ids, [text for entry in entries for text in _mentions(entry)])
+    projections.count_out([entry for entry in entries if entry.state in PUBLIC_STATES])
+    now = utcnow()
+    by_source: dict[State, list[int]] = {}
+    for entry in entries:
+        if needs_transition(entry.state, State.WITHDRAWN):
+            by_source.setdefault(entry.state, []).append(entry.id)
+            entry.state, entry.withdrawn_at = State.WITHDRAWN, now
+        entry.contact_name = entry.contact_email = entry.contact_role = entry.consent_note = None
+        entry.rejection_reason = _reason_code(entry.rejection_reason)
+        entry.news_opt_in = False
+        entry.token_nonce = new_nonce()  # every link sent to the old address stops working
+    db.session.flush()
+    for start in range(0, len(ids), 1000):
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.endorsement_id.in_(ids[start : start + 1000]))
+            .values(recipient="", subject="", body_text="", body_html="")
+        )
+    audit.record_each(actor, "erase", ids, reason=reason)
+    for source, group in by_source.items():
+        audit.record_each(
+            actor, "transition", group, source=source, target=State.WITHDRAWN, reason=reason
+        )
+    return sum(len(group) for group in by_source.values())
 
 
 def _mentions(entry: Endorsement) -> list[str]:

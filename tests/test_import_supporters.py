@@ -251,8 +251,16 @@ def test_each_entry_is_audited_with_the_importer_and_the_files_hash(app: Flask) 
 def test_undo_withdraws_every_entry_erases_contacts_and_recounts(app: Flask) -> None:
     outcome = _run(app, GOOD, language="en", consent_note="by email to Marie")
     with app.app_context():
+        from endorse import operations
+
+        operations.record_export(audit.SYSTEM, {"text": "marie@ligue.example"})
+        other_export = audit.SYSTEM
+        operations.record_export(other_export, {"text": "someone else"})
+        jan = db.session.scalar(select(Endorsement).where(Endorsement.contact_name == "Jan"))
+        assert jan is not None
+        operations.withdraw(jan.id, audit.SYSTEM, "asked by Jan")  # before the undo
         withdrawn = importing.undo(outcome.import_id, audit.SYSTEM)
-        assert withdrawn == 3
+        assert withdrawn == 2  # Jan's was withdrawn already; its contact is erased all the same
         entries = db.session.scalars(
             select(Endorsement).where(Endorsement.import_id == outcome.import_id)
         ).all()
@@ -262,7 +270,28 @@ def test_undo_withdraws_every_entry_erases_contacts_and_recounts(app: Flask) -> 
         }
         assert projections.read_counts().organisations == 0
         assert db.session.scalar(select(func.count()).select_from(SearchName)) == 0
-        assert audit.verify().ok
+        verification = audit.verify()
+        assert verification.ok
+        exports = (
+            db.session.scalars(
+                select(AuditEvent).where(AuditEvent.action == "export").order_by(AuditEvent.id)
+            )
+            .unique()
+            .all()
+        )
+        assert [export.erased_at is not None for export in exports] == [True, False]
+        ids = {entry.id for entry in entries}
+        steps = db.session.execute(
+            select(AuditEvent.endorsement_id, AuditEvent.action, AuditEvent.from_state).where(
+                AuditEvent.endorsement_id.in_(ids), AuditEvent.action.in_(["erase", "transition"])
+            )
+        ).all()
+        assert sorted((e, a) for e, a, _s in steps if a == "erase") == sorted(
+            (e, "erase") for e in ids
+        )
+        withdrawals = [(e, s) for e, a, s in steps if a == "transition"]
+        assert len(withdrawals) == 3  # Jan's own, and the undo's two
+        assert {s for _e, s in withdrawals} == {State.APPROVED}
         assert (
             db.session.scalar(
                 select(func.count())

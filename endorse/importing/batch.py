@@ -340,7 +340,7 @@ def undo(import_id: int, actor: Actor) -> int:
             .with_for_update()
         ).all()
         reason = f"import #{import_id} undone"
-        withdrawn = sum(operations.erase_and_withdraw(entry, actor, reason) for entry in entries)
+        withdrawn = operations.erase_and_withdraw_many(entries, actor, reason)
         batch.status, batch.undone_at, batch.undone_by = (
             ImportStatus.UNDONE,
             utcnow(),

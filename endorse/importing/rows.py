@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import TypeVar
 
 from email_validator import EmailNotValidError, validate_email
+from flask import g, has_app_context
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
@@ -122,6 +123,18 @@ def read_date(text: str) -> date | None:
     return None
 
 
+def _form() -> RowForm:
+    """One form per request or command, filled again for each row: building a form costs more
+    than checking one row, and a file has thousands."""
+    holder = g if has_app_context() else None
+    form: RowForm | None = getattr(holder, "_import_row_form", None)
+    if form is None:
+        form = RowForm()
+        if holder is not None:
+            holder._import_row_form = form
+    return form
+
+
 def check(raw: RawRow, default_language: str | None, today: date) -> Row | list[Problem]:
     """The row, checked and cleaned; or every problem it has, by column."""
     values = raw.values
@@ -145,7 +158,8 @@ def check(raw: RawRow, default_language: str | None, today: date) -> Row | list[
                 )
             else:
                 problem(column, _l("This column is required."))
-    form = RowForm(
+    form = _form()
+    form.process(
         MultiDict(
             {
                 **{key: value for key, value in values.items() if key in RowForm.PUBLIC_FIELDS},
