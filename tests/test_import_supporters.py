@@ -405,3 +405,9 @@ def test_the_cli_imports_names_the_moderator_and_undoes(
     undone = runner.invoke(args=["endorse", "undo-import", str(import_id)])
     assert undone.exit_code == 0, undone.output
     assert _count(app, Endorsement.state == State.WITHDRAWN) == 3
+
+
+@pytest.mark.parametrize(("lang", "words"), [("en", "signed before"), ("fr", "signé avant")])
+def test_the_privacy_page_covers_imported_contacts(client: Any, lang: str, words: str) -> None:
+    page = client.get(f"/{lang}/privacy").get_data(as_text=True)
+    assert words in page

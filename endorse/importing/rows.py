@@ -39,10 +39,11 @@ class Row:
     contact_email: str | None
     language: str
     signed_on: date
+    normalized_name: str = ""  # the key for duplicates; computed from the name when left out
 
-    @property
-    def normalized_name(self) -> str:
-        return normalize_name(self.fields.name)
+    def __post_init__(self) -> None:
+        if not self.normalized_name:
+            object.__setattr__(self, "normalized_name", normalize_name(self.fields.name))
 
 
 def _email(_form: Form, field: Field) -> None:
@@ -101,7 +102,16 @@ def _index(kind: type[E]) -> dict[str, E]:
 
 def read_choice(kind: type[E], text: str) -> E | None:
     """The member ``text`` names by its code or its label in English, French or Dutch."""
-    return _index(kind).get(fold(text))
+    index = _index(kind)
+    if text not in index:  # a file repeats a few spellings thousands of times: fold each once
+        found = index.get(fold(text))
+        if found is None or len(index) > _INDEX_MAX:
+            return found
+        index[text] = found
+    return index[text]
+
+
+_INDEX_MAX = 10_000  # spellings remembered per vocabulary, so a hostile file cannot grow it
 
 
 _DATE_FORMATS = (
@@ -152,7 +162,7 @@ def check(raw: RawRow, default_language: str | None, today: date) -> Row | list[
                 problem(
                     column,
                     _l(
-                        "“%(value)s” is not one of ours: use a code or a label of the template.",
+                        "“%(value)s” is neither a code nor a label we know: see the template.",
                         value=given[:60],
                     ),
                 )
