@@ -57,20 +57,33 @@ def canonical(data: Any) -> str:
 
 def digest(event: AuditEvent) -> str:
     """The hash a record should have, in its own format."""
-    chained: list[Any] = [
-        event.created_at.isoformat(),
-        event.endorsement_id,
-        event.subject_user_id,
-        str(event.actor_kind),
-        event.actor_user_id,
-        event.action,
-        event.from_state and str(event.from_state),
-        event.to_state and str(event.to_state),
+    values = {column: getattr(event, column) for column in _EVENT_COLUMNS}
+    if event.version != 1:
+        return _sealed(values)
+    # Format 1 sealed the details themselves, as records were before format 2.
+    content = [*_chained(values), event.reason, event.data, event.prev_hash]
+    return hashlib.sha256(canonical(content).encode()).hexdigest()
+
+
+def _chained(values: dict[str, Any]) -> list[Any]:
+    """What every format seals of a record, in order."""
+    source, target = values.get("from_state"), values.get("to_state")
+    return [
+        values["created_at"].isoformat(),
+        values.get("endorsement_id"),
+        values.get("subject_user_id"),
+        str(values["actor_kind"]),
+        values.get("actor_user_id"),
+        values["action"],
+        source and str(source),
+        target and str(target),
     ]
-    if event.version == 1:  # the details themselves, as records were sealed before format 2
-        content = [*chained, event.reason, event.data, event.prev_hash]
-    else:
-        content = [event.version, *chained, event.details_digest, event.prev_hash]
+
+
+def _sealed(values: dict[str, Any]) -> str:
+    """The hash of a format-2 record given as column values (by ``digest``, and by
+    ``record_each`` before its records exist)."""
+    content = [values["version"], *_chained(values), values["details_digest"], values["prev_hash"]]
     return hashlib.sha256(canonical(content).encode()).hexdigest()
 
 
@@ -142,24 +155,25 @@ def record_each(
     events: list[dict[str, Any]] = []
     details: list[dict[str, Any]] = []
     for endorsement_id in endorsement_ids:
-        event = AuditEvent(
-            created_at=now,
-            endorsement_id=endorsement_id,
-            subject_user_id=None,
-            actor_kind=actor.kind,
-            actor_user_id=actor.user_id,
-            action=action,
-            from_state=source,
-            to_state=target,
-            version=FORMAT,
-            prev_hash=previous,
-        )
-        salt = secrets.token_hex(16) if has_details else None
-        if salt is not None:
-            event.details_digest = details_digest(salt, reason, words)
+        values: dict[str, Any] = {
+            "created_at": now,
+            "endorsement_id": endorsement_id,
+            "subject_user_id": None,
+            "actor_kind": actor.kind,
+            "actor_user_id": actor.user_id,
+            "action": action,
+            "from_state": source,
+            "to_state": target,
+            "version": FORMAT,
+            "details_digest": None,
+            "prev_hash": previous,
+        }
+        if has_details:
+            salt = secrets.token_hex(16)
+            values["details_digest"] = details_digest(salt, reason, words)
             details.append({"salt": salt, "reason": reason, "data": words})
-        event.hash = previous = digest(event)
-        events.append({column: getattr(event, column) for column in _EVENT_COLUMNS})
+        values["hash"] = previous = _sealed(values)
+        events.append(values)
     ids = list(
         db.session.scalars(
             insert(AuditEvent).returning(AuditEvent.id, sort_by_parameter_order=True), events
