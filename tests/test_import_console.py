@@ -101,6 +101,10 @@ def test_uploads_are_checked_kept_for_their_admin_and_expire(
     app: Flask, admin: FlaskClient, time_machine: Any
 ) -> None:
     assert _upload(admin, GOOD.encode(), consent_note="").status_code == 400
+    latin = _upload(admin, GOOD.encode("latin-1"), language="fr")  # "Liège" in Latin-1
+    refused = admin.get(latin.headers["Location"])
+    assert refused.status_code == 422
+    assert "UTF-8" in refused.get_data(as_text=True)
     app.config["IMPORT_MAX_BYTES"] = 100
     assert _upload(admin, GOOD.encode()).status_code == 413
     app.config["IMPORT_MAX_BYTES"] = 5 * 1024 * 1024
@@ -111,7 +115,7 @@ def test_uploads_are_checked_kept_for_their_admin_and_expire(
     )
     assert admin.get(preview_url).status_code == 410
     with app.app_context():
-        assert importing.forget_expired_uploads() == 1  # its contacts do not linger
+        assert importing.forget_expired_uploads() == 2  # their contacts do not linger
 
 
 def test_another_admin_cannot_see_an_upload(app: Flask, admin: FlaskClient) -> None:
