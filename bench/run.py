@@ -5,6 +5,7 @@
     python -m bench --sqlite        # the same on a SQLite file
     python -m bench --smoke         # seconds, a tiny data set: what CI runs
     python -m bench --proxy         # the public pages through deploy/'s nginx (bench/proxy.py)
+    python -m bench --import        # importing a CSV file of 10,000 supporters (bench/importing.py)
 
 Every scenario is compared with a baseline measured in the same run against the same
 server: /robots.txt, a trivial endpoint of the same app that touches no database.
@@ -326,6 +327,11 @@ def _free_port() -> int:
 
 
 def main(argv: list[str] | None = None) -> None:
+    if "--import" in (sys.argv[1:] if argv is None else argv):
+        from . import importing
+
+        importing.main(argv)
+        return
     parser = argparse.ArgumentParser(
         prog="python -m bench",
         description=__doc__,

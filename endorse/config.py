@@ -26,6 +26,9 @@ DEFAULTS: dict[str, Any] = {
     "VERIFY_MAX_AGE": 7 * 24 * 3600,  # seconds a confirmation link stays valid
     "INVITE_MAX_AGE": 3 * 24 * 3600,  # seconds a moderator's set-password link stays valid
     "MANAGE_MAX_AGE": 2 * 24 * 3600,  # seconds a signer's manage link stays valid
+    "CLAIM_MAX_AGE": 30 * 24 * 3600,  # the manage link mailed to an imported supporter
+    "IMPORT_MAX_BYTES": 5 * 1024 * 1024,  # a CSV file of supporters uploaded in the console
+    "IMPORT_UPLOAD_MAX_AGE": 3600,  # seconds an uploaded file waits for its import
     "PURGE_UNVERIFIED_DAYS": 30,  # unconfirmed signatures are deleted after this
     "PURGE_CLOSED_DAYS": 365,  # contact data of rejected or withdrawn ones is erased after this
     "TRUSTED_PROXIES": 0,  # how many proxies in front set X-Forwarded-For/-Proto
@@ -88,6 +91,9 @@ _POSITIVE_INTS = (
     "VERIFY_MAX_AGE",
     "INVITE_MAX_AGE",
     "MANAGE_MAX_AGE",
+    "CLAIM_MAX_AGE",
+    "IMPORT_MAX_BYTES",
+    "IMPORT_UPLOAD_MAX_AGE",
     "PURGE_UNVERIFIED_DAYS",
     "PURGE_CLOSED_DAYS",
     "MODERATOR_IDLE_MINUTES",

@@ -18,6 +18,8 @@ The search names: a narrow copy of the public names that searches read
 from __future__ import annotations
 
 import time
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -90,6 +92,44 @@ def republish(before: Place | None, entry: Endorsement) -> None:
         return
     _shift(before, after)
     _sync_search_name(entry)
+
+
+def count_in(entries: Sequence[Endorsement]) -> None:
+    """Count many endorsements that just became public (an import) in a few statements: one
+    tally update per key they touch, and their search rows in one insert."""
+    _count_many(entries, 1)
+    if entries:
+        db.session.execute(
+            insert(SearchName),
+            [
+                {
+                    "endorsement_id": entry.id,
+                    "normalized_name": entry.normalized_name,
+                    "category": entry.category,
+                    "region": entry.region,
+                }
+                for entry in entries
+            ],
+        )
+
+
+def count_out(entries: Sequence[Endorsement]) -> None:
+    """Stop counting many endorsements that were public (undoing an import): one tally
+    update per key, and their search rows deleted a thousand at a time."""
+    _count_many(entries, -1)
+    ids = [entry.id for entry in entries]
+    for start in range(0, len(ids), 1000):
+        db.session.execute(
+            delete(SearchName).where(SearchName.endorsement_id.in_(ids[start : start + 1000]))
+        )
+
+
+def _count_many(entries: Sequence[Endorsement], sign: int) -> None:
+    deltas: Counter[tuple[Facet, str]] = Counter()
+    for entry in entries:
+        deltas.update(Place.of(entry).tally_keys())
+    for (facet, key), delta in sorted(deltas.items()):
+        _add(facet, key, sign * delta)
 
 
 def _shift(before: Place | None, after: Place | None) -> None:

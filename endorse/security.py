@@ -52,6 +52,7 @@ UPLOAD_LIMITS = {
     "moderation.upload_brand": "LOGO_MAX_BYTES",
     "moderation.add_item": "LOGO_MAX_BYTES",  # experts and testimonies have a photo
     "moderation.edit_item": "LOGO_MAX_BYTES",
+    "moderation.import_upload": "IMPORT_MAX_BYTES",
 }
 _FORM_ROOM = 64 * 1024  # the text fields around an upload
 

@@ -21,6 +21,7 @@ class Purpose(StrEnum):
     CONFIRM = "confirm"  # a signer confirms their email
     INVITE = "invite"  # a new moderator sets their password
     MANAGE = "manage"  # a signer sees, edits, withdraws or erases their endorsement
+    CLAIM = "claim"  # the same, mailed once to an imported supporter, valid for longer
 
 
 class TokenError(DomainError):

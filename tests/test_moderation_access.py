@@ -49,6 +49,11 @@ ADMIN_ONLY = {
     "moderation.mail_previews",
     "moderation.mail_preview",
     "moderation.mail_preview_html",
+    "moderation.import_index",
+    "moderation.import_upload",
+    "moderation.import_preview",
+    "moderation.import_run",
+    "moderation.import_undo",
 }
 
 
@@ -69,6 +74,7 @@ def _console_routes(
             "name": "faq",
             "kind": "logo",
             "mail": "confirm",
+            "import_id": 1,
         }
         url = rule.build({k: v for k, v in values.items() if k in rule.arguments})[1]
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from . import backup, demo, mail, moderation, upkeep
+from . import backup, demo, importing, mail, moderation, upkeep
 
 
 @click.group("endorse")
@@ -16,6 +16,6 @@ def endorse_cli() -> None:
     """Moderate endorsements and run the mail outbox."""
 
 
-for _module in (moderation, mail, upkeep, backup, demo):
+for _module in (moderation, mail, upkeep, backup, importing, demo):
     for _command in _module.COMMANDS:
         endorse_cli.add_command(_command)

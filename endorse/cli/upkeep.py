@@ -7,7 +7,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from .. import audit, operations, projections
+from .. import audit, importing, operations, projections
 from ..config import effective_config
 from ..database import write_transaction
 from ..moderation import lockout
@@ -51,10 +51,12 @@ def purge(unverified_days: int | None, closed_days: int | None) -> None:
         unverified_days or cfg["PURGE_UNVERIFIED_DAYS"], closed_days or cfg["PURGE_CLOSED_DAYS"]
     )
     forgotten = lockout.forget_stale()
+    uploads = importing.forget_expired_uploads()
     click.echo(
         f"deleted {report.deleted} unconfirmed, erased contact data of {report.erased}, "
         f"erased the details of {report.details_erased} audit records, "
         f"forgot {forgotten} old counts of failed sign-ins"
+        + (f" and {uploads} expired uploads of supporters" if uploads else "")
     )
 
 

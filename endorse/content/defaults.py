@@ -139,6 +139,10 @@ PAGES["privacy"] = {
   email address and role, the time and version of the consent you gave, and whether you want
   campaign news. Only the campaign's moderators see them; they are never published, and never
   in the open data.
+- **If your organisation signed before this site existed** (by email or on paper), the campaign
+  added it with the contact it had and a note of how the organisation gave its consent, and
+  wrote to that contact once, with a link to check, correct or withdraw it. These data are kept
+  and erased like all the others.
 
 We keep no record of your IP address. Mails go through our own mail server.
 
@@ -168,7 +172,11 @@ Protection Authority.
 - **Sur vous, la personne de contact**, pour vérifier le soutien et vous répondre : votre nom,
   votre adresse e-mail et votre fonction, le moment et la version du consentement donné, et
   votre choix de recevoir ou non les nouvelles de la campagne. Seuls les modérateurs de la
-  campagne les voient ; elles ne sont jamais publiées, ni dans les données ouvertes.
+  campagne les voient ; elles ne sont jamais publiées, ni dans les données ouvertes.
+- **Si votre organisation a signé avant ce site** (par e-mail ou sur papier), la campagne l’a
+  ajoutée avec le contact qu’elle avait et une note sur la manière dont l’organisation a donné
+  son accord, et a écrit une fois à ce contact, avec un lien pour vérifier, corriger ou retirer
+  le soutien. Ces données sont conservées et effacées comme toutes les autres.
 
 Nous ne conservons pas votre adresse IP. Les e-mails passent par notre propre serveur.
 
@@ -202,6 +210,10 @@ introduire une plainte auprès de l’Autorité de protection des données.
   e-mailadres en functie, het tijdstip en de versie van uw toestemming, en of u
   campagnenieuws wilt. Alleen de moderatoren van de campagne zien die gegevens; ze worden nooit
   gepubliceerd, ook niet in de open data.
+- **Als uw organisatie tekende vóór deze site bestond** (per e-mail of op papier), voegde de
+  campagne ze toe met de contactpersoon die ze had en een notitie over hoe de organisatie haar
+  toestemming gaf, en schreef die contactpersoon één keer, met een link om de vermelding na te
+  kijken, te verbeteren of in te trekken. Die gegevens worden bewaard en gewist zoals alle andere.
 
 We bewaren uw IP-adres niet. E-mails gaan via onze eigen mailserver.
 

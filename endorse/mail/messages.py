@@ -138,3 +138,13 @@ def digest(user: User, language: str, waiting: Waiting) -> Draft:
         )
         since = format_date(waiting.oldest_day, format="long")
     return _render("digest", language, subject, user=user, waiting=waiting, since=since, link=link)
+
+
+def claim(entry: Endorsement) -> Draft:
+    """The one mail an imported supporter gets: listed, and how to check, correct or withdraw."""
+    token = make_token(Purpose.CLAIM, entry.id, entry.token_nonce)
+    link = external_url("public.manage", lang=entry.language, token=token)
+    days = current_app.config["CLAIM_MAX_AGE"] // 86400
+    with force_locale(entry.language):
+        subject = _("Your organisation is listed as a supporter")
+    return _render("claim", entry.language, subject, entry=Shown.of(entry), link=link, days=days)

@@ -6,6 +6,7 @@ from .content import BrandImage, ContentImage, ContentList, ContentPage, Documen
 from .correction import Correction
 from .counts import Facet, PublicTally
 from .endorsement import Endorsement
+from .imports import ImportStatus, SupporterImport
 from .outbox import LinkRequest, MailKind, MailStatus, OutboxMessage
 from .search import SearchName
 from .states import (
@@ -39,6 +40,7 @@ __all__ = [
     "Endorsement",
     "Facet",
     "IllegalTransition",
+    "ImportStatus",
     "LinkRequest",
     "LoginFailures",
     "Logo",
@@ -52,5 +54,6 @@ __all__ = [
     "Role",
     "SearchName",
     "State",
+    "SupporterImport",
     "User",
 ]

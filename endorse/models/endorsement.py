@@ -66,6 +66,12 @@ class Endorsement(Model):
     # Changes whenever a confirmation link is used, so each link works once.
     token_nonce: Mapped[str] = mapped_column(String(32))
     rejection_reason: Mapped[str | None] = mapped_column(String(500))
+    # Entries a moderator added, from a file or by hand: how the organisation gave its
+    # consent (personal data: erased with the contact), and the file it came in.
+    consent_note: Mapped[str | None] = mapped_column(String(500))
+    import_id: Mapped[int | None] = mapped_column(
+        ForeignKey("supporter_imports.id", ondelete="SET NULL"), index=True
+    )
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

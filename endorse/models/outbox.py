@@ -21,6 +21,7 @@ class MailKind(StrEnum):
     CORRECTION_ACCEPTED = "correction_accepted"  # a signer's correction is now public
     CORRECTION_REFUSED = "correction_refused"  # a signer's correction was not accepted
     DIGEST = "digest"  # a moderator's daily note of entries awaiting a decision
+    CLAIM = "claim"  # an imported supporter's one mail: listed, with a link to check it
 
 
 class MailStatus(StrEnum):
