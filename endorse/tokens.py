@@ -109,10 +109,11 @@ def nonce_matches(expected: str, given: str) -> bool:
 
 
 UPLOAD_SALT = "endorse.carried-upload"  # a logo a form carries back to its signer after an error
-#: The largest re-encoded logo a form carries (a 256-pixel WebP is far smaller); a larger one
-#: is not carried, and the signer chooses the file again.
-MAX_CARRIED_BYTES = 128 * 1024
-_MAX_CARRIED_TOKEN = 2 * MAX_CARRIED_BYTES  # base64 and the signature, with room to spare
+#: The largest re-encoded logo a form carries (a 256-pixel WebP logo is mostly far smaller): its
+#: token must fit in one text field (``MAX_FORM_MEMORY_SIZE``, 64 KiB). A larger one is not
+#: carried, and the signer chooses the file again.
+MAX_CARRIED_BYTES = 40 * 1024
+MAX_CARRIED_TOKEN = 60_000  # base64 and the signature of the largest, with room to spare
 
 
 def carry_upload(content: bytes, width: int, height: int) -> str | None:
@@ -127,7 +128,7 @@ def carry_upload(content: bytes, width: int, height: int) -> str | None:
 def read_carried_upload(token: str) -> tuple[bytes, int, int]:
     """The (content, width, height) ``carry_upload`` signed; raises TokenInvalid (tampered,
     too large, or another token) or TokenExpired (older than a form's token may be)."""
-    if len(token) > _MAX_CARRIED_TOKEN:
+    if len(token) > MAX_CARRIED_TOKEN:
         raise TokenInvalid()
     try:
         payload = _signer(UPLOAD_SALT).loads(
