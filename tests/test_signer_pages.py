@@ -163,7 +163,8 @@ def test_a_new_logo_on_a_published_entry_goes_back_to_review(
     assert "done=logo_review" in response.headers["Location"]
     assert _entry(app, entry_id).state == State.VERIFIED
     new = _logo_of(app, entry_id)
-    assert new is not None and new != old.content
+    assert new is not None
+    assert new != old.content
     assert new.startswith(b"RIFF")  # re-encoded as WebP, never the uploaded bytes
     assert client.get(f"/logos/{entry_id}.webp").status_code == 404  # not public unchecked
     assert _actions(app, entry_id)[-2:] == ["logo.replace", "transition"]
@@ -206,7 +207,9 @@ def test_a_new_logo_is_refused_without_consent_or_file_and_nothing_changes(
     assert refused.status_code == 400
     body = refused.get_data(as_text=True)
     assert "show your logo" in body
-    assert KEPT.search(body) and KEPT.search(body).group(1)  # type: ignore[union-attr]
+    kept = KEPT.search(body)
+    assert kept
+    assert kept.group(1)
     nothing = client.post(
         f"{path}/logo",
         data={"csrf_token": csrf_token(client, path), "logo_consent": "y"},
@@ -265,7 +268,8 @@ def test_an_accepted_logo_is_kept_across_a_refused_form(app: Flask, client: Flas
     assert first.headers["Cache-Control"] == "no-store, private"
     body = first.get_data(as_text=True)
     kept = KEPT.search(body)
-    assert kept and kept.group(1)
+    assert kept
+    assert kept.group(1)
     assert 'src="data:image/webp;base64,' in body
     assert "We kept the logo you chose" in html.unescape(body)
 
@@ -373,4 +377,4 @@ def test_the_inbox_page_says_what_to_do_when_nothing_arrives(client: FlaskClient
     assert '<label for="contact_email"' in body
     assert "mailto:" in body
     fr = html.unescape(client.get("/fr/sign/check-your-inbox").get_data(as_text=True))
-    assert "indésirables" in fr
+    assert "courrier indésirable" in fr
