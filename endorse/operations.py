@@ -518,7 +518,7 @@ def replace_logo_by_signer(token: str, logo: ProcessedLogo) -> LogoChange:
             raise NotEditable(entry.state)
         _store_logo(entry, logo)
         audit.record(SIGNER, "logo.replace", endorsement_id=entry.id, data={"sha256": logo.sha256})
-        if entry.state in DECIDED_STATES:
+        if logo_goes_to_review(entry):
             waiting = pending_correction(entry.id)
             if waiting is not None:  # reviewed with the logo: nothing the signer asked is lost
                 fields = proposed_fields(waiting)
@@ -527,6 +527,11 @@ def replace_logo_by_signer(token: str, logo: ProcessedLogo) -> LogoChange:
             _transition(entry, State.VERIFIED, SIGNER, "new logo from the signer")
             return LogoChange("logo_review")
         return LogoChange("logo_saved")
+
+
+def logo_goes_to_review(entry: Endorsement) -> bool:
+    """Whether a new logo sends ``entry`` back to review (and off the list, if it is on it)."""
+    return entry.state in DECIDED_STATES
 
 
 def remove_logo_by_signer(token: str) -> bool:

@@ -158,6 +158,8 @@ def test_a_new_logo_on_a_published_entry_goes_back_to_review(
     old = a_logo("#b3001b")
     entry_id = make_endorsement(app, State.APPROVED, logo=old)
     path = _manage_path(app, entry_id)
+    warned = html.unescape(client.get(path).get_data(as_text=True))
+    assert "goes back to review and leaves the list of supporters" in warned
     response = _send_logo(client, path, _png((0, 90, 200)))
     assert response.status_code == 303
     assert "done=logo_review" in response.headers["Location"]
@@ -176,7 +178,9 @@ def test_a_new_logo_while_waiting_for_review_just_replaces_it(
     app: Flask, client: FlaskClient
 ) -> None:
     entry_id = make_endorsement(app, State.VERIFIED)
-    response = _send_logo(client, _manage_path(app, entry_id), _png())
+    path = _manage_path(app, entry_id)
+    assert "leaves the list of supporters" not in client.get(path).get_data(as_text=True)
+    response = _send_logo(client, path, _png())
     assert "done=logo_saved" in response.headers["Location"]
     assert _entry(app, entry_id).state == State.VERIFIED
     assert _logo_of(app, entry_id) is not None

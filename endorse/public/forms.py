@@ -327,6 +327,11 @@ class ManageForm(PublicFieldsForm, PublicForm):
 class LogoForm(LogoFields, PublicForm):
     """A new logo from the manage page: a file is what this form is for."""
 
+    logo = FileField(
+        _l("Logo"),
+        description=LogoFields.logo.kwargs["description"],
+        render_kw=LogoFields.logo.kwargs["render_kw"],
+    )
     submit = SubmitField(_l("Send the new logo"))
 
     def validate_logo(self, field: FileField) -> None:

@@ -342,6 +342,7 @@ def _manage_page(
         notices=[outcome] if outcome else [],
         logo=_data_url(logo.content, logo.content_type) if logo else None,
         logo_form=logo_form,
+        logo_to_review=operations.logo_goes_to_review(entry),
         kept_logo=_data_url(kept.content, kept.content_type) if kept else None,
     ), status
 
