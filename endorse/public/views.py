@@ -18,13 +18,14 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
+from sqlalchemy.exc import OperationalError
 
 from .. import caching, operations, projections, publication
 from ..config import LANGUAGES
 from ..content import lists, pages
 from ..content.dossier import dossier_in, has_dossier
 from ..error_pages import render_error
-from ..extensions import limiter
+from ..extensions import db, limiter
 from ..i18n import preferred_language
 from ..logos import ProcessedLogo
 from ..models import Category, Endorsement, MailKind, NotEditable
@@ -236,9 +237,16 @@ def sign() -> ResponseReturnValue:
 
 def _sign_context(kept: ProcessedLogo | None) -> dict[str, Any]:
     """What the sign page shows beside the form: the position signed, the logo kept."""
+    try:
+        position, sections = pages.page("position", g.lang), lists.sections(g.lang)
+    except OperationalError:
+        # The form itself needs no database: in an outage it still loads (without the full
+        # text, the link to it stays), and sending it says the site is briefly unavailable.
+        db.session.rollback()
+        position, sections = None, []
     return {
-        "position": pages.page("position", g.lang),
-        "sections": lists.sections(g.lang),
+        "position": position,
+        "sections": sections,
         "kept_logo": _data_url(kept.content, kept.content_type) if kept else None,
     }
 
