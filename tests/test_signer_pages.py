@@ -202,6 +202,16 @@ def test_a_new_logo_takes_a_waiting_correction_to_review_with_it(
         assert db.session.scalar(select(Correction)) is None
 
 
+def test_a_new_logo_may_be_as_large_as_one_signed_with(app: Flask, client: FlaskClient) -> None:
+    entry_id = make_endorsement(app, State.VERIFIED)
+    big = io.BytesIO()
+    Image.new("RGB", (720, 720), (0, 90, 200)).save(big, "PNG", compress_level=0)
+    assert 1024 * 1024 < len(big.getvalue()) < app.config["LOGO_MAX_BYTES"]  # over a form's
+    response = _send_logo(client, _manage_path(app, entry_id), big.getvalue())
+    assert response.status_code == 303
+    assert _logo_of(app, entry_id) is not None
+
+
 def test_a_new_logo_is_refused_without_consent_or_file_and_nothing_changes(
     app: Flask, client: FlaskClient
 ) -> None:
