@@ -24,6 +24,10 @@ PERSONAL_ENDPOINTS = frozenset(
         "public.manage_edit",
         "public.manage_withdraw",
         "public.manage_erase",
+        "public.manage_withdraw_confirm",
+        "public.manage_erase_confirm",
+        "public.manage_logo",
+        "public.manage_logo_remove",
     }
 )
 

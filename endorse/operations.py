@@ -506,6 +506,70 @@ def withdraw_by_signer(token: str) -> bool:
         return _transition(entry, State.WITHDRAWN, SIGNER, "withdrawn by the signer")
 
 
+@dataclass(frozen=True)
+class LogoChange:
+    """What became of a signer's new logo: ``outcome`` is "logo_saved" (the endorsement was
+    waiting for review anyway) or "logo_review" (it was decided, so it goes back to review and
+    leaves the list until a moderator has seen the new logo)."""
+
+    outcome: str
+
+
+def replace_logo_by_signer(token: str, logo: ProcessedLogo) -> LogoChange:
+    """The signer adds or replaces their logo; a moderator sees it before it is shown.
+
+    A correction to the text waits beside the published version, but a ``Correction`` has no
+    room for an image and only one logo is kept per endorsement, so a decided endorsement
+    (published, hidden or rejected) goes back to review with its new logo, as any edit of
+    a decided one did before corrections: no unchecked image is ever public.
+    """
+    with write_transaction():
+        entry = check_manage(token, for_update=True)
+        if not entry.editable:
+            raise NotEditable(entry.state)
+        _store_logo(entry, logo)
+        audit.record(SIGNER, "logo.replace", endorsement_id=entry.id, data={"sha256": logo.sha256})
+        if logo_goes_to_review(entry):
+            waiting = pending_correction(entry.id)
+            if waiting is not None:  # reviewed with the logo: nothing the signer asked is lost
+                fields = proposed_fields(waiting)
+                _drop_correction(entry, SIGNER, "sent to review with the new logo")
+                _apply_edit(entry, SIGNER, fields, "edited by the signer")
+            _transition(entry, State.VERIFIED, SIGNER, "new logo from the signer")
+            return LogoChange("logo_review")
+        return LogoChange("logo_saved")
+
+
+def logo_goes_to_review(entry: Endorsement) -> bool:
+    """Whether a new logo sends ``entry`` back to review (and off the list, if it is on it)."""
+    return entry.state in DECIDED_STATES
+
+
+def remove_logo_by_signer(token: str) -> bool:
+    """The signer removes their logo, in any state and at once: taking an image away needs no
+    review. False when there was none."""
+    with write_transaction():
+        entry = check_manage(token, for_update=True)
+        removed = db.session.execute(delete(Logo).where(Logo.endorsement_id == entry.id))
+        if not removed.rowcount:  # type: ignore[attr-defined]
+            return False
+        audit.record(SIGNER, "logo.remove", endorsement_id=entry.id)
+        return True
+
+
+def signer_logo(endorsement_id: int) -> Logo | None:
+    """The logo kept for an endorsement, whatever its state: its signer sees what we keep."""
+    return db.session.get(Logo, endorsement_id)
+
+
+def _store_logo(entry: Endorsement, logo: ProcessedLogo) -> None:
+    kept = db.session.get(Logo, entry.id) or Logo(endorsement_id=entry.id)
+    kept.content_type, kept.content = logo.content_type, logo.content
+    kept.width, kept.height, kept.sha256 = logo.width, logo.height, logo.sha256
+    kept.consent_at = utcnow()
+    db.session.add(kept)
+
+
 def erase_by_signer(token: str) -> None:
     """Erase the signer's personal data; the endorsement is withdrawn, the audit trail stays."""
     with write_transaction():

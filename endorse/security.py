@@ -48,6 +48,7 @@ def _undecodable_form() -> bool:
 #: Routes that take a file, and the setting that bounds it; every other body stays small.
 UPLOAD_LIMITS = {
     "public.sign": "LOGO_MAX_BYTES",
+    "public.manage_logo": "LOGO_MAX_BYTES",
     "moderation.upload_dossier": "DOSSIER_MAX_BYTES",
     "moderation.upload_brand": "LOGO_MAX_BYTES",
     "moderation.add_item": "LOGO_MAX_BYTES",  # experts and testimonies have a photo

@@ -6,6 +6,8 @@ and a nonce; the nonce changes when the link is used, which makes each link sing
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hmac
 import secrets
 import time
@@ -105,3 +107,42 @@ def form_token_is_valid(token: str) -> bool:
 
 def nonce_matches(expected: str, given: str) -> bool:
     return hmac.compare_digest(expected.encode(), given.encode())
+
+
+UPLOAD_SALT = "endorse.carried-upload"  # a logo a form carries back to its signer after an error
+#: The largest re-encoded logo a form carries (a 256-pixel WebP logo is mostly far smaller): its
+#: token must fit in one text field (``MAX_FORM_MEMORY_SIZE``, 64 KiB). A larger one is not
+#: carried, and the signer chooses the file again.
+MAX_CARRIED_BYTES = 40 * 1024
+MAX_CARRIED_TOKEN = 60_000  # base64 and the signature of the largest, with room to spare
+
+
+def carry_upload(content: bytes, width: int, height: int) -> str | None:
+    """A signed hidden-field value holding an image we already checked and re-encoded, so a
+    form sent back with an error keeps it without a session; None when it is too large."""
+    if len(content) > MAX_CARRIED_BYTES:
+        return None
+    payload = [base64.b64encode(content).decode("ascii"), width, height]
+    return str(_signer(UPLOAD_SALT).dumps(payload))
+
+
+def read_carried_upload(token: str) -> tuple[bytes, int, int]:
+    """The (content, width, height) ``carry_upload`` signed; raises TokenInvalid (tampered,
+    too large, or another token) or TokenExpired (older than a form's token may be)."""
+    if len(token) > MAX_CARRIED_TOKEN:
+        raise TokenInvalid()
+    try:
+        payload = _signer(UPLOAD_SALT).loads(
+            token, max_age=current_app.config["FORM_TOKEN_MAX_AGE"]
+        )
+    except SignatureExpired as exc:
+        raise TokenExpired() from exc
+    except BadData as exc:
+        raise TokenInvalid() from exc
+    match payload:
+        case [str() as encoded, int() as width, int() as height]:
+            try:
+                return base64.b64decode(encoded, validate=True), width, height
+            except binascii.Error as exc:
+                raise TokenInvalid() from exc
+    raise TokenInvalid()

@@ -81,6 +81,12 @@ ACTIONS: dict[str, LazyString] = {
     "correction.accept": _l("Correction accepted"),
     "correction.refuse": _l("Correction refused"),
     "correction.drop": _l("Correction dropped"),
+    "import": _l("Imported from a file"),
+    "import_file": _l("File of supporters imported"),
+    "import_undo": _l("Import undone"),
+    "added_by_hand": _l("Added by hand"),
+    "logo.replace": _l("Logo changed by the signer"),
+    "logo.remove": _l("Logo removed by the signer"),
     "user.preferences": _l("Preferences changed"),
 }
 
@@ -89,6 +95,8 @@ _FIXED_REASONS: dict[str, LazyString] = {
     "edited by the signer": _l("Corrected by the signer"),
     "withdrawn by the signer": _l("Withdrawn by the signer"),
     "erased at the signer's request": _l("Erased at the signer's request"),
+    "new logo from the signer": _l("New logo from the signer"),
+    "sent to review with the new logo": _l("Sent to review with the new logo"),
     "demo content": _l("Demo content"),
 }
 _DAYS_REASONS = {

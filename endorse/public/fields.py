@@ -55,6 +55,24 @@ def plain_characters(form: Form, field: Field) -> None:
             raise ValidationError(str(_l("This field contains characters that are not allowed.")))
 
 
+#: Letters a name needs at least: "X" is no organisation's name.
+MIN_NAME_LETTERS = 2
+
+
+def enough_letters(form: Form, field: Field) -> None:
+    """Refuse a name with fewer than ``MIN_NAME_LETTERS`` letters, in any script."""
+    if isinstance(field.data, str) and sum(c.isalpha() for c in field.data) < MIN_NAME_LETTERS:
+        raise ValidationError(
+            str(
+                _l(
+                    "Please write the name of your organisation in full: at least %(count)d "
+                    "letters.",
+                    count=MIN_NAME_LETTERS,
+                )
+            )
+        )
+
+
 def no_address(form: Form, field: Field) -> None:
     """Refuse a web address, a domain-like word or an email address in a name: mails from the
     campaign repeat the names, and mail programs would make links of them."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -31,18 +32,20 @@ from wtforms.validators import (
 )
 
 from .. import logos
+from ..logos import ProcessedLogo
 from ..models import Area, Category, Region
 from ..models import endorsement as limits
 from ..models.types import MAX_ID
 from ..operations import EDITABLE, PublicFields, Submission
 from ..publication import MAX_PER_PAGE, SupporterQuery
 from ..text import LETTERS, OTHER_LETTER
-from ..tokens import make_form_token
+from ..tokens import TokenError, carry_upload, make_form_token, read_carried_upload
 from .fields import (
     ChoiceField,
     SelectChoice,
     clean_line,
     clean_text,
+    enough_letters,
     no_address,
     normalized_email,
     plain_characters,
@@ -89,6 +92,18 @@ class PublicForm(FlaskForm):
 
     csrf_token = HiddenField(default=make_form_token)
 
+    #: The fields in the order the page shows them, when it differs from the order they are
+    #: declared in (mixins come first): the error summary follows it.
+    SHOWN_ORDER: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.SHOWN_ORDER:
+            rank = {name: place for place, name in enumerate(self.SHOWN_ORDER)}
+            last = len(rank)
+            declared: dict[str, Field] = self._fields  # type: ignore[has-type]
+            self._fields = dict(sorted(declared.items(), key=lambda item: rank.get(item[0], last)))
+
 
 class PublicFieldsForm:
     """What the public sees of an organisation (``operations.PublicFields``), as form fields
@@ -103,6 +118,7 @@ class PublicFieldsForm:
             _required(_l("Please enter the name of your organisation.")),
             _at_most(limits.NAME_MAX),
             plain_characters,
+            enough_letters,
             no_address,
         ],
         description=_l("As you want it to appear in the list of supporters."),
@@ -153,7 +169,82 @@ class PublicFieldsForm:
         )
 
 
-class SignForm(EmailMixin, PublicFieldsForm, PublicForm):
+class LogoFields:
+    """An organisation's logo and the consent to show it, as the sign form and the manage page
+    take them. An accepted image comes back in ``logo_kept`` (signed, see
+    ``tokens.carry_upload``) when the form is refused for another reason, so the signer need
+    not choose the file again: the public forms keep no session."""
+
+    logo = FileField(
+        _l("Logo (optional)"),
+        description=_l(
+            "PNG, JPEG or WebP, at most 2 MB and %(side)d pixels on each side. Shown beside "
+            "your name once published.",
+            side=logos.MAX_SOURCE_SIDE,
+        ),
+        render_kw={"accept": "image/png,image/jpeg,image/webp"},
+    )
+    logo_consent = BooleanField(_l("We agree that our logo is shown with our name."))
+    logo_kept = HiddenField()
+    logo_remove = BooleanField(_l("Remove this logo"))
+
+    def validate_logo(self, field: FileField) -> None:
+        """Check a new logo by its content and keep it re-encoded (never trust its name), or
+        take back the one the form carried; then ask for the consent to show it."""
+        upload = field.data
+        if upload and getattr(upload, "filename", None):
+            self.logo_kept.data = ""
+            field.data = _processed(upload)
+        elif self.logo_kept.data and not self.logo_remove.data:
+            field.data = _carried(self.logo_kept.data)
+        else:
+            self.logo_kept.data = ""
+            field.data = None
+            return
+        self.logo_kept.data = carry_upload(field.data.content, field.data.width, field.data.height)
+        if not self.logo_consent.data:
+            raise ValidationError(
+                str(_l("Tick the box below to let us show your logo, or remove the file."))
+            )
+
+    def kept_logo(self) -> ProcessedLogo | None:
+        """The accepted logo the page shows back, if the form carries one."""
+        data = self.logo.data
+        return data if isinstance(data, ProcessedLogo) and self.logo_kept.data else None
+
+
+def _processed(upload: Any) -> ProcessedLogo:
+    data = upload.read(current_app.config["LOGO_MAX_BYTES"] + 1)
+    if len(data) > current_app.config["LOGO_MAX_BYTES"]:
+        raise ValidationError(str(_l("The logo is larger than 2 MB.")))
+    try:
+        return logos.process(data)
+    except logos.TooLarge as exc:
+        raise ValidationError(
+            str(
+                _l(
+                    "The logo is too large: please use an image of at most %(side)d pixels "
+                    "on each side.",
+                    side=logos.MAX_SOURCE_SIDE,
+                )
+            )
+        ) from exc
+    except logos.BadImage as exc:
+        raise ValidationError(str(_l("The logo must be a PNG, JPEG or WebP image."))) from exc
+
+
+def _carried(token: str) -> ProcessedLogo:
+    """The logo a form carried back: our own re-encoded image, signed by us: not decoded again."""
+    try:
+        content, width, height = read_carried_upload(token)
+    except TokenError as exc:
+        raise ValidationError(
+            str(_l("We could not keep your logo: please choose the file again."))
+        ) from exc
+    return ProcessedLogo(content, width, height, hashlib.sha256(content).hexdigest())
+
+
+class SignForm(EmailMixin, PublicFieldsForm, LogoFields, PublicForm):
     contact_name = StringField(
         _l("Your name"),
         filters=[clean_line],
@@ -183,50 +274,28 @@ class SignForm(EmailMixin, PublicFieldsForm, PublicForm):
         ],
     )
     news_opt_in = BooleanField(_l("Send me occasional news from the campaign (optional)."))
-    logo = FileField(
-        _l("Logo (optional)"),
-        description=_l(
-            "PNG, JPEG or WebP, at most 2 MB and %(side)d pixels on each side. Shown beside "
-            "your name once published.",
-            side=logos.MAX_SOURCE_SIDE,
-        ),
-        render_kw={"accept": "image/png,image/jpeg,image/webp"},
-    )
-    logo_consent = BooleanField(_l("We agree that our logo is shown with our name."))
     # Hidden from people by CSS; bots that fill every field give themselves away.
     fax_number = StringField(_l("Leave this field empty"), filters=[clean_line])
     submit = SubmitField(_l("Sign the position"))
 
+    SHOWN_ORDER = (
+        "csrf_token",
+        *PublicFieldsForm.PUBLIC_FIELDS,
+        "logo",
+        "logo_kept",
+        "logo_remove",
+        "logo_consent",
+        "contact_name",
+        "contact_email",
+        "contact_role",
+        "fax_number",
+        "consent_publish",
+        "news_opt_in",
+        "submit",
+    )
+
     def is_bot(self) -> bool:
         return bool(self.fax_number.data)
-
-    def validate_logo(self, field: FileField) -> None:
-        """Check the logo by its content and keep it re-encoded; never trust its name."""
-        upload = field.data
-        if not upload or not getattr(upload, "filename", None):
-            field.data = None
-            return
-        data = upload.read(current_app.config["LOGO_MAX_BYTES"] + 1)
-        if len(data) > current_app.config["LOGO_MAX_BYTES"]:
-            raise ValidationError(str(_l("The logo is larger than 2 MB.")))
-        try:
-            field.data = logos.process(data)
-        except logos.TooLarge as exc:
-            raise ValidationError(
-                str(
-                    _l(
-                        "The logo is too large: please use an image of at most %(side)d pixels "
-                        "on each side.",
-                        side=logos.MAX_SOURCE_SIDE,
-                    )
-                )
-            ) from exc
-        except logos.BadImage as exc:
-            raise ValidationError(str(_l("The logo must be a PNG, JPEG or WebP image."))) from exc
-        if not self.logo_consent.data:
-            raise ValidationError(
-                str(_l("Tick the box below to let us show your logo, or remove the file."))
-            )
 
     def submission(self, language: str) -> Submission:
         return Submission(
@@ -253,6 +322,22 @@ class ManageForm(PublicFieldsForm, PublicForm):
     """The public fields, as the signer may correct them."""
 
     submit = SubmitField(_l("Save the changes"))
+
+
+class LogoForm(LogoFields, PublicForm):
+    """A new logo from the manage page: a file is what this form is for."""
+
+    logo = FileField(
+        _l("Logo"),
+        description=LogoFields.logo.kwargs["description"],
+        render_kw=LogoFields.logo.kwargs["render_kw"],
+    )
+    submit = SubmitField(_l("Send the new logo"))
+
+    def validate_logo(self, field: FileField) -> None:
+        super().validate_logo(field)
+        if field.data is None:
+            raise ValidationError(str(_l("Please choose an image file.")))
 
 
 def _one_of(kind: type[StrEnum]) -> Callable[[Form, Field], None]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from flask import (
@@ -17,21 +18,30 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
+from sqlalchemy.exc import OperationalError
 
 from .. import caching, operations, projections, publication
 from ..config import LANGUAGES
 from ..content import lists, pages
 from ..content.dossier import dossier_in, has_dossier
 from ..error_pages import render_error
-from ..extensions import limiter
+from ..extensions import db, limiter
 from ..i18n import preferred_language
+from ..logos import ProcessedLogo
 from ..models import Category, Endorsement, MailKind, NotEditable
 from ..models.states import CORRECTED_STATES
 from ..security import EMBED_POLICY
 from ..text import LETTERS, OTHER_LETTER
 from ..tokens import TokenError, TokenExpired, TokenInvalid, TokenUsed
 from . import bp
-from .forms import ConfirmForm, ManageForm, ResendForm, SignForm, SupporterSearchForm
+from .forms import (
+    ConfirmForm,
+    LogoForm,
+    ManageForm,
+    ResendForm,
+    SignForm,
+    SupporterSearchForm,
+)
 
 #: What the manage page says after a change, by the ``done`` its address carries.
 OUTCOMES = {
@@ -50,6 +60,18 @@ OUTCOMES = {
         "success",
         _l("Your endorsement is withdrawn: it is no longer listed or counted."),
     ),
+    "logo_saved": (
+        "success",
+        _l("Your new logo is saved. A moderator will see it before it is published."),
+    ),
+    "logo_review": (
+        "success",
+        _l(
+            "Your new logo is saved and your endorsement is back in review: it is listed again, "
+            "with the new logo, once a moderator has checked it."
+        ),
+    ),
+    "logo_removed": ("success", _l("Your logo is removed.")),
 }
 
 BAD_LINK_MESSAGES = {
@@ -199,13 +221,39 @@ def sign() -> ResponseReturnValue:
         if not form.is_bot():
             operations.sign(form.submission(g.lang))
         return redirect(url_for("public.signed"), code=303)
-    status = 400 if request.method == "POST" else 200
-    return render_template("public/sign.html", form=form), status
+    if request.method == "POST":
+        kept = form.kept_logo()
+        response = make_response(
+            render_template("public/sign.html", form=form, **_sign_context(kept)), 400
+        )
+        return caching.personal(response)  # it may carry the signer's logo back to them
+    return render_template("public/sign.html", form=form, **_sign_context(None))
+
+
+def _sign_context(kept: ProcessedLogo | None) -> dict[str, Any]:
+    """What the sign page shows beside the form: the position signed, the logo kept."""
+    try:
+        position, sections = pages.page("position", g.lang), lists.sections(g.lang)
+    except OperationalError:
+        # The form itself needs no database: in an outage it still loads (without the full
+        # text, the link to it stays), and sending it says the site is briefly unavailable.
+        db.session.rollback()
+        position, sections = None, []
+    return {
+        "position": position,
+        "sections": sections,
+        "kept_logo": _data_url(kept.content, kept.content_type) if kept else None,
+    }
+
+
+def _data_url(content: bytes, content_type: str) -> str:
+    """An image inline in its page, for pages that are one person's (the CSP allows data:)."""
+    return f"data:{content_type};base64,{base64.b64encode(content).decode('ascii')}"
 
 
 @bp.get("/<lang:lang>/sign/check-your-inbox")
 def signed() -> ResponseReturnValue:
-    return render_template("public/check_inbox.html")
+    return render_template("public/check_inbox.html", form=ResendForm(formdata=None))
 
 
 @bp.get("/<lang:lang>/confirm/<token>")
@@ -270,9 +318,16 @@ def manage_sent() -> ResponseReturnValue:
 
 
 def _manage_page(
-    entry: Endorsement, token: str, form: ManageForm | None = None, status: int = 200
+    entry: Endorsement,
+    token: str,
+    form: ManageForm | None = None,
+    status: int = 200,
+    logo_form: LogoForm | None = None,
 ) -> ResponseReturnValue:
     correction = operations.pending_correction(entry.id)
+    logo = operations.signer_logo(entry.id)
+    logo_form = logo_form or LogoForm(formdata=None)
+    kept = logo_form.kept_logo()
     if form is None:
         # A waiting correction is what the signer last asked for: they go on from there.
         shown = correction or entry
@@ -288,6 +343,10 @@ def _manage_page(
         form=form,
         action=ConfirmForm(),
         notices=[outcome] if outcome else [],
+        logo=_data_url(logo.content, logo.content_type) if logo else None,
+        logo_form=logo_form,
+        logo_to_review=operations.logo_goes_to_review(entry),
+        kept_logo=_data_url(kept.content, kept.content_type) if kept else None,
     ), status
 
 
@@ -326,6 +385,54 @@ def manage_edit(token: str) -> ResponseReturnValue:
     except NotEditable:
         return _manage_outcome(token, "closed")
     return _manage_outcome(token, edit.outcome)
+
+
+def _confirmation_page(token: str, action: str) -> ResponseReturnValue:
+    """Withdrawing and erasing each ask once more, on a page of their own (no script needed)."""
+    try:
+        entry = operations.check_manage(token)
+    except TokenError as error:
+        return _bad_manage_link(error)
+    return render_template(
+        "public/manage_confirm.html", entry=entry, token=token, action=action, form=ConfirmForm()
+    )
+
+
+@bp.get("/<lang:lang>/manage/<token>/withdraw")
+def manage_withdraw_confirm(token: str) -> ResponseReturnValue:
+    return _confirmation_page(token, "withdraw")
+
+
+@bp.get("/<lang:lang>/manage/<token>/erase")
+def manage_erase_confirm(token: str) -> ResponseReturnValue:
+    return _confirmation_page(token, "erase")
+
+
+@bp.post("/<lang:lang>/manage/<token>/logo")
+@_limit("SIGN_LIMIT")
+def manage_logo(token: str) -> ResponseReturnValue:
+    form = LogoForm()
+    try:
+        entry = operations.check_manage(token)
+        if not form.validate_on_submit():
+            return _manage_page(entry, token, status=400, logo_form=form)
+        change = operations.replace_logo_by_signer(token, form.logo.data)
+    except TokenError as error:
+        return _bad_manage_link(error)
+    except NotEditable:
+        return _manage_outcome(token, "closed")
+    return _manage_outcome(token, change.outcome)
+
+
+@bp.post("/<lang:lang>/manage/<token>/logo/remove")
+def manage_logo_remove(token: str) -> ResponseReturnValue:
+    if not ConfirmForm().validate_on_submit():
+        return render_error(400)
+    try:
+        removed = operations.remove_logo_by_signer(token)
+    except TokenError as error:
+        return _bad_manage_link(error)
+    return _manage_outcome(token, "logo_removed" if removed else "unchanged")
 
 
 @bp.post("/<lang:lang>/manage/<token>/withdraw")
