@@ -125,7 +125,7 @@ def test_the_report_names_each_problem_by_line_and_column(app: Flask) -> None:
 def test_the_report_is_in_the_moderators_language(app: Flask) -> None:
     with app.app_context(), force_locale("fr"):
         report = importing.plan(
-            f"{HEADER}\nX,ngo,Gent,Oost-Vlaanderen,,,,,nl,demain\n".encode(),
+            f"{HEADER}\nXeno,ngo,Gent,Oost-Vlaanderen,,,,,nl,demain\n".encode(),
             "f.csv",
             importing.Options(),
         )

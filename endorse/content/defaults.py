@@ -172,7 +172,7 @@ Protection Authority.
 - **Sur vous, la personne de contact**, pour vérifier le soutien et vous répondre : votre nom,
   votre adresse e-mail et votre fonction, le moment et la version du consentement donné, et
   votre choix de recevoir ou non les nouvelles de la campagne. Seuls les modérateurs de la
-  campagne les voient ; elles ne sont jamais publiées, ni dans les données ouvertes.
+  campagne les voient ; elles ne sont jamais publiées, ni dans les données ouvertes.
 - **Si votre organisation a signé avant ce site** (par e-mail ou sur papier), la campagne l’a
   ajoutée avec le contact qu’elle avait et une note sur la manière dont l’organisation a donné
   son accord, et a écrit une fois à ce contact, avec un lien pour vérifier, corriger ou retirer
