@@ -41,34 +41,33 @@ class ContentList(Model):
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
-class ContentImage(Model):
+class _StoredImage:
+    """What an image uploaded by an admin keeps: the re-encoded bytes, their size and digest
+    (the ETag), and who uploaded it when."""
+
+    content_type: Mapped[str] = mapped_column(String(32))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    width: Mapped[int]
+    height: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class ContentImage(_StoredImage, Model):
     """A photo of an expert or a testimony, re-encoded on upload; deleted with its item."""
 
     __tablename__ = "content_images"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    content_type: Mapped[str] = mapped_column(String(32))
-    content: Mapped[bytes] = mapped_column(LargeBinary)
-    width: Mapped[int]
-    height: Mapped[int]
-    sha256: Mapped[str] = mapped_column(String(64))
-    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
-class BrandImage(Model):
+class BrandImage(_StoredImage, Model):
     """The campaign's logo, favicon or share image, re-encoded on upload."""
 
     __tablename__ = "brand_images"
 
     kind: Mapped[str] = mapped_column(String(16), primary_key=True)
-    content_type: Mapped[str] = mapped_column(String(32))
-    content: Mapped[bytes] = mapped_column(LargeBinary)
-    width: Mapped[int]
-    height: Mapped[int]
-    sha256: Mapped[str] = mapped_column(String(64))
-    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
 class Document(Model):
