@@ -22,6 +22,7 @@ from sqlalchemy.engine import make_url
 from endorse import create_app, projections
 from endorse.database import write_transaction
 from endorse.extensions import db, limiter
+from endorse.mail.outbox import wait_for_work_after_responses
 
 from .helpers import LiveServer, Mailbox, SmtpServer
 
@@ -40,11 +41,16 @@ BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
 
 
 class ClosingClient(FlaskClient):
-    """Closes each response as a WSGI server would, so ``call_on_close`` hooks run."""
+    """Closes each response as a WSGI server would, so ``call_on_close`` hooks run, and waits
+    for the work they start (the mail sent after the response, in a thread of its own): a test
+    goes on as a visitor would, seconds later. A test that holds its response open
+    (``buffered=False``) sees that work begin when it closes the response."""
 
     def open(self, *args: Any, **kwargs: Any) -> Any:
         kwargs.setdefault("buffered", True)
-        return super().open(*args, **kwargs)
+        response = super().open(*args, **kwargs)
+        assert wait_for_work_after_responses(timeout=60), "work after a response still runs"
+        return response
 
 
 def make_app(database_url: str, instance: Path, **overrides: Any) -> Flask:

@@ -4,6 +4,7 @@ the request either way."""
 
 from __future__ import annotations
 
+import socket
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,7 +22,8 @@ from endorse.database import write_transaction
 from endorse.extensions import db
 from endorse.models import LinkRequest, MailKind, OutboxMessage, State
 
-from .helpers import Mailbox, csrf_token, make_endorsement, text_of
+from .cluster import HIGH_LIMITS, Gunicorn, WatchedGate, app_env, browser
+from .helpers import CSRF, Mailbox, SmtpServer, csrf_token, make_endorsement, text_of
 
 pytestmark = pytest.mark.real_commits
 
@@ -207,4 +209,62 @@ def test_a_request_that_cannot_be_answered_is_dropped_alone(
     assert result.exit_code == 0, result.output
     [mail] = mailbox.wait_for(1)
     assert "/nl/manage/" in text_of(mail)
+    assert _waiting(app) == []
+
+
+def _post_until_closed(base_url: str, path: str, email: str) -> bytes:
+    """Post the form over a connection of its own and read until the server closes it: what a
+    client timing the request sees. Raises TimeoutError if it stays open 10 seconds."""
+    visitor = browser()
+    page = visitor.get(f"{base_url}{path}", timeout=30)
+    found = CSRF.search(page.text)
+    assert page.status_code == 200, page.status_code
+    assert found, "no CSRF token on the form"
+    body = f"csrf_token={found.group(1)}&contact_email={email}".replace("@", "%40").encode()
+    cookies = "; ".join(f"{name}={value}" for name, value in visitor.cookies.items())
+    port = int(base_url.rsplit(":", 1)[1])
+    head = (
+        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n"
+        "Content-Type: application/x-www-form-urlencoded\r\n"
+        f"Content-Length: {len(body)}\r\nCookie: {cookies}\r\n\r\n"
+    )
+    reply = b""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        connection.sendall(head.encode() + body)
+        while chunk := connection.recv(65536):
+            reply += chunk
+    return reply
+
+
+@pytest.mark.system
+def test_the_connection_ends_before_the_address_is_looked_up(
+    app_factory: Any, database_url: str, smtp_server: SmtpServer, mailbox: Mailbox, tmp_path: Path
+) -> None:
+    """gunicorn, as deployed, sending after the response (the default): a known address's
+    request ends while its mail still waits at a slow SMTP server, as an unknown one's does,
+    so how long a request takes says nothing of the address."""
+    app = app_factory()
+    make_endorsement(app, State.APPROVED, contact_email=KNOWN)
+    gate = WatchedGate()
+    smtp_server.gate = gate
+    try:
+        env = app_env(database_url, tmp_path / "instance", MAIL_URL=smtp_server.url, **HIGH_LIMITS)
+        with Gunicorn("gunicorn", env, tmp_path / "logs", workers=1) as server:
+            server.wait_healthy()
+            mailbox.clear()
+            for email in (UNKNOWN, KNOWN, UNKNOWN):
+                try:
+                    reply = _post_until_closed(server.url, "/fr/manage", email)
+                except TimeoutError:
+                    pytest.fail(f"the request for {email} held its connection open")
+                assert reply.startswith(b"HTTP/1.1 303"), reply[:200]
+            assert gate.entered.wait(30), "the known address's mail never reached SMTP"
+            assert mailbox.messages == []  # the connections ended before it was sent
+            gate.set()
+            [mail] = mailbox.wait_for(1)
+    finally:
+        smtp_server.gate = None
+        gate.set()
+    assert mail["To"] == KNOWN
+    assert "/fr/manage/" in text_of(mail)
     assert _waiting(app) == []

@@ -1,15 +1,18 @@
 """Writing mail to the outbox and delivering it, with retries, at most once per claim.
 
 A request writes its message in the same transaction as the change that caused it, so
-a mail exists exactly when the change does. Delivery happens after the response (or in
-``flask endorse send-mail`` / ``mail-worker``): a sender claims due rows, sends them,
-and marks each sent or schedules a retry with exponential backoff. PostgreSQL claims
-with ``FOR UPDATE SKIP LOCKED``; SQLite's single writer makes the claim exclusive.
+a mail exists exactly when the change does. Delivery happens after the response, in a
+thread of its own (or in ``flask endorse send-mail`` / ``mail-worker``): a sender claims
+due rows, sends them, and marks each sent or schedules a retry with exponential backoff.
+PostgreSQL claims with ``FOR UPDATE SKIP LOCKED``; SQLite's single writer makes the claim
+exclusive.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -73,7 +76,10 @@ def deliver_after_response(message_ids: Iterable[int]) -> None:
 def after_response(work: Callable[[], object]) -> None:
     """Run ``work`` in an app context once the response has gone out, if the settings say so.
 
-    A failure is only logged: whatever ``work`` left undone, the mail worker does later.
+    It runs in a thread of its own, started as the server closes the response: the server
+    then closes the connection at once, so neither the database nor SMTP shows in how long a
+    request takes to end (a known address must look like an unknown one). A failure is only
+    logged: whatever ``work`` left undone, the mail worker does later.
     """
     if not has_request_context() or not current_app.config["MAIL_SEND_AFTER_RESPONSE"]:
         return
@@ -82,16 +88,46 @@ def after_response(work: Callable[[], object]) -> None:
 
     @after_this_request
     def _hook(response: Response) -> Response:
-        response.call_on_close(lambda: _run_in_context(app, work))
+        response.call_on_close(lambda: _start(app, work))
         return response
 
 
+#: The threads started after responses that have not finished yet, in this process.
+_running: set[threading.Thread] = set()
+_running_lock = threading.Lock()
+
+
+def _start(app: Flask, work: Callable[[], object]) -> None:
+    # Not a daemon: a worker process that exits (a restart, a deploy) finishes its sends first.
+    thread = threading.Thread(target=_run_in_context, args=(app, work), name="after-response")
+    with _running_lock:
+        _running.add(thread)
+    thread.start()
+
+
 def _run_in_context(app: Flask, work: Callable[[], object]) -> None:
-    with app.app_context():
-        try:
-            work()
-        except Exception:  # the worker will retry; the response has long gone
-            log.exception("delivery after response failed")
+    try:
+        with app.app_context():
+            try:
+                work()
+            except Exception:  # the worker will retry; the response has long gone
+                log.exception("delivery after response failed")
+    finally:
+        with _running_lock:
+            _running.discard(threading.current_thread())
+
+
+def wait_for_work_after_responses(timeout: float | None = None) -> bool:
+    """Wait until the work started after responses so far has finished; False on timeout.
+
+    For whoever must see its effects before going on: a process about to stop, a test.
+    """
+    with _running_lock:
+        threads = list(_running)
+    deadline = None if timeout is None else time.monotonic() + timeout
+    for thread in threads:
+        thread.join(None if deadline is None else max(deadline - time.monotonic(), 0))
+    return not any(thread.is_alive() for thread in threads)
 
 
 @dataclass
