@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import os
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -17,15 +19,19 @@ from endorse.models import Endorsement, State, User
 from endorse.tokens import (
     FORM_PAYLOAD,
     FORM_SALT,
+    MAX_CARRIED_TOKEN,
+    UPLOAD_SALT,
     Purpose,
     TokenError,
     TokenExpired,
     TokenInvalid,
     TokenUsed,
+    carry_upload,
     form_token_is_valid,
     make_form_token,
     make_token,
     new_nonce,
+    read_carried_upload,
     read_token,
 )
 
@@ -223,3 +229,66 @@ def test_a_form_token_is_no_link_and_a_link_is_no_form_token(app: Flask) -> None
             assert not form_token_is_valid(make_token(purpose, 1, new_nonce()))
         other_payload = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt=FORM_SALT)
         assert not form_token_is_valid(other_payload.dumps("something else"))
+
+
+def _signed_upload(app: Flask, payload: Any) -> str:
+    """What ``carry_upload`` would sign, with any payload: a key holder's token, not a visitor's."""
+    return str(URLSafeTimedSerializer(app.config["SECRET_KEY"], salt=UPLOAD_SALT).dumps(payload))
+
+
+def test_a_carried_logo_is_signed_for_its_own_use(app: Flask) -> None:
+    """A form served before a deploy still carries its logo after it (the salt is its own and
+    stays), and no other token of ours is taken for a carried logo."""
+    assert UPLOAD_SALT == "endorse.carried-upload"
+    with app.app_context():
+        assert read_carried_upload(_signed_upload(app, ["d2VicA==", 2, 3])) == (b"webp", 2, 3)
+        token = carry_upload(b"webp", 2, 3)
+        assert token is not None
+        assert URLSafeTimedSerializer(app.config["SECRET_KEY"], salt=UPLOAD_SALT).loads(token) == [
+            "d2VicA==",
+            2,
+            3,
+        ]
+        for other in (make_form_token(), make_token(Purpose.MANAGE, 1, new_nonce())):
+            with pytest.raises(TokenInvalid):
+                read_carried_upload(other)
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        ["d2VicA==", "2", 3],  # a width that is not a number
+        ["d2VicA==", 2],  # no height
+        [b"webp".hex(), 2, 3, 4],  # one field too many
+        {"content": "d2VicA==", "width": 2, "height": 3},
+        ["d2Vi!cA==", 2, 3],  # a lenient decoder would skip the "!"
+        ["d2VicA", 2, 3],  # base64 without its padding
+    ],
+)
+def test_a_carried_logo_of_the_wrong_shape_is_refused(app: Flask, payload: Any) -> None:
+    with app.app_context(), pytest.raises(TokenInvalid):
+        read_carried_upload(_signed_upload(app, payload))
+
+
+def test_a_carried_logo_larger_than_we_ever_sign_is_refused_unread(app: Flask) -> None:
+    """Even signed: the bound is checked before the signature and the decoding are paid for."""
+    with app.app_context():
+        # Valid base64, and signed: only its size is wrong. Random, so it does not compress.
+        content = base64.b64encode(os.urandom(MAX_CARRIED_TOKEN)).decode("ascii")
+        token = _signed_upload(app, [content, 1, 1])
+        assert len(token) > MAX_CARRIED_TOKEN
+        with pytest.raises(TokenInvalid):
+            read_carried_upload(token)
+
+
+def test_a_carried_logo_expires_with_the_form(app: Flask, time_machine: Any) -> None:
+    with app.app_context():
+        time_machine.move_to(datetime(2026, 12, 1, 10, 0, tzinfo=UTC), tick=False)
+        token = carry_upload(b"webp", 2, 3)
+        assert token is not None
+        age = app.config["FORM_TOKEN_MAX_AGE"]
+        time_machine.move_to(datetime(2026, 12, 1, 10, 0, tzinfo=UTC) + timedelta(seconds=age))
+        assert read_carried_upload(token) == (b"webp", 2, 3)
+        time_machine.shift(timedelta(seconds=2))
+        with pytest.raises(TokenExpired):
+            read_carried_upload(token)
