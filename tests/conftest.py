@@ -183,6 +183,8 @@ def app_factory(
     first = factory()
     _empty_tables(first)
     yield factory
+    # What the test's responses started after they closed ends with the test, not in the next.
+    assert wait_for_work_after_responses(timeout=60), "work after a response still runs"
     for app in made:
         with app.app_context():
             db.session.remove()
@@ -258,6 +260,7 @@ def isolated_app(shared_app: Flask, request: pytest.FixtureRequest) -> Iterator[
     try:
         yield shared_app
     finally:
+        assert wait_for_work_after_responses(timeout=60), "work after a response still runs"
         shared_app.config.clear()
         shared_app.config.update(settings)  # a test that changed a setting changed it for itself
         db.session.session_factory.kw.pop("join_transaction_mode", None)

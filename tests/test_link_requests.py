@@ -20,6 +20,7 @@ from sqlalchemy import event, func, select
 import endorse
 from endorse.database import write_transaction
 from endorse.extensions import db
+from endorse.mail.outbox import wait_for_work_after_responses
 from endorse.models import LinkRequest, MailKind, OutboxMessage, State
 
 from .cluster import HIGH_LIMITS, Gunicorn, WatchedGate, app_env, browser
@@ -155,6 +156,7 @@ def test_after_the_response_a_known_address_gets_its_link_in_the_page_language(
     assert mail["To"] == KNOWN
     assert words.lower() in (text_of(mail) + mail["Subject"]).lower()
     assert f"http://endorse.test/{lang}/" in text_of(mail)
+    assert wait_for_work_after_responses(timeout=30)  # each in a thread of its own
     assert _waiting(app) == []  # no address kept, known or not
     assert _outbox(app, kind) == (2 if kind == MailKind.CONFIRM else 1)  # and the sign-up's
 
