@@ -158,7 +158,6 @@ def record_each(
         values: dict[str, Any] = {
             "created_at": now,
             "endorsement_id": endorsement_id,
-            "subject_user_id": None,
             "actor_kind": actor.kind,
             "actor_user_id": actor.user_id,
             "action": action,

@@ -571,3 +571,81 @@ def test_erasure_by_mention_touches_exports_that_name_it_and_nothing_else(app: F
     assert erased == 1
     assert named in blanked
     assert blanked.isdisjoint({other_note, lookalike, percent})
+
+
+@pytest.mark.parametrize(
+    "details",
+    [{}, {"reason": "imported"}, {"data": {"file": "list.csv"}}, {"reason": "r", "data": {"n": 1}}],
+)
+def test_records_written_in_bulk_are_those_written_one_by_one(
+    app: Flask, details: dict[str, Any]
+) -> None:
+    """An import records thousands at once: each record must be what ``record`` would have
+    written, details and their salt included, and the chain must verify."""
+    first = make_endorsement(app, State.VERIFIED, contact_email="first@bulk.example")
+    second = make_endorsement(app, State.VERIFIED, contact_email="second@bulk.example")
+    moved = {"source": State.VERIFIED, "target": State.APPROVED}
+    with app.app_context(), write_transaction():
+        count = db.session.scalar(select(func.count()).select_from(AuditEvent))
+        assert audit.record_each(audit.SYSTEM, "import", [], **moved, **details) == 0
+        assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == count
+        single = audit.record(audit.SYSTEM, "import", endorsement_id=first, **moved, **details)
+        assert audit.record_each(audit.SYSTEM, "import", [first, second], **moved, **details) == 2
+    with app.app_context():
+        assert audit.verify().broken_id is None
+        *_, single, one, two = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))
+        for bulk, entry_id in ((one, first), (two, second)):
+            columns = ("actor_kind", "actor_user_id", "action", "from_state", "to_state")
+            assert [getattr(bulk, c) for c in columns] == [getattr(single, c) for c in columns]
+            assert (bulk.endorsement_id, bulk.subject_user_id) == (entry_id, None)
+            assert (bulk.version, bulk.reason, bulk.data) == (2, single.reason, single.data)
+            assert (bulk.reason, bulk.data) == (
+                details.get("reason"),
+                audit.canonical(details["data"]) if "data" in details else None,
+            )
+            if not details:
+                assert (bulk.details, bulk.details_digest) == (None, None)
+                continue
+            assert bulk.details is not None
+            assert single.details is not None
+            assert len(bulk.details.salt or "") == len(single.details.salt or "") == 32
+            assert bulk.details.salt != single.details.salt  # each record salted apart
+        assert one.prev_hash == single.hash
+        assert two.prev_hash == one.hash
+
+
+def test_undoing_an_import_erases_what_the_records_say_about_its_entries(app: Flask) -> None:
+    """Its entries' details in chunks of a thousand, and the exports that named one of them;
+    not the other entries', nor a mention outside an export's filters."""
+    first = make_endorsement(app, State.APPROVED, contact_email="first@import.example")
+    last = make_endorsement(app, State.APPROVED, contact_email="last@import.example")
+    kept = make_endorsement(app, State.APPROVED, contact_email="kept@else.example")
+    with app.app_context(), write_transaction():
+        audit.record_each(audit.SYSTEM, "note", [first, last, kept], reason="imported by Ann")
+        *_, first_note, last_note, kept_note = db.session.scalars(
+            select(AuditEvent.id).order_by(AuditEvent.id)
+        )
+        filters = {"filters": {"text": "FIRST@import.example"}}
+        named = audit.record(audit.SYSTEM, "export", data=filters).id
+        other = audit.record(audit.SYSTEM, "export", data={"filters": {"text": "kept"}}).id
+        not_an_export = _note({"text": "first@import.example"})
+    # 1,001 ids: the first entry opens the first chunk of a thousand, the last is alone in the
+    # second; the ids between have no records.
+    ids = [first, *range(10**6, 10**6 + 999), last]
+    with app.app_context(), write_transaction():
+        erased = audit.erase_about_many(ids, ["first@import.example", " ", ""])
+        again = audit.erase_about_many(ids, ["first@import.example"])
+        nothing_named = audit.erase_about_many([kept], [" "])
+    assert (erased, again) == (3, 0)
+    assert nothing_named == 1  # the kept entry's own note, and no export: a blank names none
+    with app.app_context():
+        blanked = set(
+            db.session.scalars(
+                select(AuditDetails.event_id).where(AuditDetails.erased_at.is_not(None))
+            )
+        )
+        result = audit.verify()
+    assert blanked == {first_note, last_note, named, kept_note}
+    assert blanked.isdisjoint({other, not_an_export})
+    assert result.broken_id is None
+    assert set(result.erased) == blanked

@@ -21,6 +21,7 @@ from endorse.models import (
     OutboxMessage,
     State,
 )
+from endorse.models.types import utcnow
 from endorse.moderation.diff import words
 from endorse.tokens import Purpose, make_token
 
@@ -308,3 +309,56 @@ def test_a_bad_decision_form_is_refused_without_changing_anything(
     assert nobody.status_code == 404
     assert _entry(app, entry_id).statement == LIVE
     assert _waiting(app, entry_id) is not None
+
+
+def _records(app: Flask, entry_id: int) -> list[tuple[str, str | None, str | None]]:
+    """The entry's audit records: action, reason and data, as the erasable details keep them."""
+    with app.app_context():
+        rows = db.session.execute(
+            select(AuditEvent.action, AuditDetails.reason, AuditDetails.data)
+            .outerjoin(AuditDetails, AuditDetails.event_id == AuditEvent.id)
+            .where(AuditEvent.endorsement_id == entry_id)
+            .order_by(AuditEvent.id)
+        )
+        return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
+def test_each_correction_of_a_published_entry_says_what_became_of_it(
+    app: Flask, client: FlaskClient
+) -> None:
+    """The signer is told, and the audit trail says why: nothing to change, a correction
+    proposed, replaced, the same one again, then taken back."""
+    entry_id = _published(app)
+    link = _link(app, entry_id)
+    seen = len(_records(app, entry_id))
+
+    def outcome(**fields: str) -> str:
+        response = _correct(client, link, **fields)
+        assert response.status_code == 303
+        done = response.headers["Location"].rpartition("done=")[2]
+        page = client.get(response.headers["Location"]).get_data(as_text=True)
+        return f"{done}: {page}"
+
+    nothing = outcome()
+    assert nothing.startswith("unchanged: ")
+    assert "Aucune modification." in nothing
+    assert _records(app, entry_id)[seen:] == []
+
+    before = utcnow()
+    assert outcome(statement="First try.").startswith("proposed: ")
+    waiting = _waiting(app, entry_id)
+    assert waiting is not None
+    assert before <= waiting.proposed_at.replace(tzinfo=before.tzinfo) <= utcnow()
+    changes = {"statement": [LIVE, "First try."]}
+    assert _records(app, entry_id)[seen:] == [
+        ("correction.propose", None, audit.canonical({"changes": changes}))
+    ]
+    assert outcome(statement="First try.").startswith("unchanged: ")  # the same one again
+    assert outcome(statement="Second try.").startswith("proposed: ")
+    assert _records(app, entry_id)[-1] == (
+        "correction.propose",
+        "replaces the waiting correction",
+        audit.canonical({"changes": {"statement": [LIVE, "Second try."]}}),
+    )
+    assert outcome().startswith("cancelled: ")
+    assert _records(app, entry_id)[-1] == ("correction.drop", "cancelled by the signer", None)

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ from sqlalchemy import select
 
 from endorse.extensions import db
 from endorse.mail import messages, outbox
-from endorse.models import Endorsement, MailStatus, OutboxMessage, RejectReason, State
+from endorse.models import Endorsement, MailKind, MailStatus, OutboxMessage, RejectReason, State
 from endorse.models.types import utcnow
 
 from .helpers import (
@@ -357,3 +358,56 @@ def test_mails_carry_no_link_but_our_own(app: Flask) -> None:
         hrefs = HREF.findall(draft.html)
         assert f"mailto:{ours}" in hrefs
         assert all(h.startswith("http://endorse.test/") for h in hrefs if h != f"mailto:{ours}")
+
+
+#: The header names as RFC 5322 and RFC 3834 spell them, the way every mail writes them.
+HEADERS = ("From", "To", "Reply-To", "Subject", "Date", "Message-ID", "Auto-Submitted")
+
+
+def test_every_mail_carries_the_headers_inboxes_expect(client: Any, mailbox: Mailbox) -> None:
+    before = utcnow()
+    sign(client)
+    [mail] = mailbox.wait_for(1)
+    assert [name for name in mail.keys() if name.lower() in {h.lower() for h in HEADERS}] == [
+        *HEADERS
+    ]
+    assert mail["Auto-Submitted"] == "auto-generated"  # out-of-office replies stay away
+    sent = parsedate_to_datetime(mail["Date"])
+    assert before - timedelta(seconds=1) <= sent <= utcnow() + timedelta(seconds=1)
+    assert mail["Message-ID"].endswith("@endorse.test>")  # the sender's domain
+    html = mail.get_body(("html",))
+    assert html is not None
+    assert str(html["Content-Type"]).startswith("text/html;")
+
+
+@pytest.mark.parametrize(
+    ("sender", "domain"),
+    [
+        ('Campaign <"news@desk"@campaign.example>', "campaign.example"),
+        ("Campaign <>", "localhost"),  # a sender with no address still gets a valid id
+    ],
+)
+def test_the_message_id_names_the_senders_domain(
+    app_factory: Any, sender: str, domain: str
+) -> None:
+    app = app_factory(MAIL_URL="console:", MAIL_FROM=sender)
+    sign(app.test_client())
+    [copy] = (Path(app.instance_path) / "mail").glob("*.eml")
+    mail = message_from_bytes(copy.read_bytes(), policy=policy.default)
+    assert re.fullmatch(rf"<endorse-\d+-\d+@{re.escape(domain)}>", mail["Message-ID"])
+
+
+def test_the_cap_on_mails_counts_each_endorsement_apart(app_factory: Any) -> None:
+    """One mail of a kind allowed: the first goes, the second is capped, and another
+    organisation's first still goes."""
+    app = app_factory(MAILS_PER_KIND=1)
+    first = make_endorsement(app, contact_email="one@org.example")
+    with app.app_context():
+        entry = db.session.get_one(Endorsement, first)
+        assert outbox.enqueue_for(entry, MailKind.MANAGE, messages.manage(entry, "en")) is not None
+        assert outbox.enqueue_for(entry, MailKind.MANAGE, messages.manage(entry, "en")) is None
+        db.session.commit()
+    second = make_endorsement(app, contact_email="two@org.example", name="Another Org")
+    with app.app_context():
+        entry = db.session.get_one(Endorsement, second)
+        assert outbox.enqueue_for(entry, MailKind.MANAGE, messages.manage(entry, "en")) is not None
