@@ -368,9 +368,7 @@ def test_every_mail_carries_the_headers_inboxes_expect(client: Any, mailbox: Mai
     before = utcnow()
     sign(client)
     [mail] = mailbox.wait_for(1)
-    assert [name for name in mail.keys() if name.lower() in {h.lower() for h in HEADERS}] == [
-        *HEADERS
-    ]
+    assert [name for name in mail if name.lower() in {h.lower() for h in HEADERS}] == [*HEADERS]
     assert mail["Auto-Submitted"] == "auto-generated"  # out-of-office replies stay away
     sent = parsedate_to_datetime(mail["Date"])
     assert before - timedelta(seconds=1) <= sent <= utcnow() + timedelta(seconds=1)
