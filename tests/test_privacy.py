@@ -496,3 +496,51 @@ def test_erased_data_leaves_no_trace_in_the_sqlite_files(app: Flask, how: str) -
             assert operations.purge(30, 365).erased == 1
         db.session.remove()
     assert _traces(files, email, name) == []
+
+
+def test_erasing_many_at_once_leaves_what_erasing_each_would(app: Flask) -> None:
+    """Undoing an import erases and withdraws its entries together: each must end as an
+    erasure by a moderator leaves one, with its mails blanked and each step on record."""
+    states = [State.APPROVED, State.REJECTED, State.WITHDRAWN, State.UNVERIFIED]
+    ids = [
+        make_endorsement(app, state, contact_email=f"{state.value}@many.example", news_opt_in=True)
+        for state in states
+    ]
+    with app.app_context(), write_transaction():
+        before = utcnow()
+        entries = [db.session.get_one(Endorsement, entry_id) for entry_id in ids]
+        nonces = [entry.token_nonce for entry in entries]
+        count = db.session.scalar(select(func.count()).select_from(AuditEvent)) or 0
+        withdrawn = operations.erase_and_withdraw_many(entries, operations.SYSTEM, "undo import 7")
+    assert withdrawn == 3  # the one withdrawn already is erased, not withdrawn again
+    with app.app_context():
+        for entry_id, state, nonce in zip(ids, states, nonces, strict=True):
+            entry = db.session.get_one(Endorsement, entry_id)
+            assert entry.state == State.WITHDRAWN
+            assert (entry.contact_name, entry.contact_email, entry.contact_role) == (None,) * 3
+            assert entry.news_opt_in is False
+            assert entry.token_nonce != nonce
+            if state != State.WITHDRAWN:
+                assert entry.withdrawn_at is not None
+                assert entry.withdrawn_at.replace(tzinfo=UTC) >= before
+        rejected = db.session.get_one(Endorsement, ids[1])
+        assert rejected.rejection_reason == "other"  # its code, without the moderator's note
+        mails = db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.endorsement_id.in_(ids))
+        ).all()
+        assert len(mails) == len(ids)  # each signer's confirmation, blanked
+        for mail in mails:
+            assert (mail.recipient, mail.subject, mail.body_text, mail.body_html) == ("",) * 4
+        records = db.session.execute(
+            select(AuditEvent).order_by(AuditEvent.id).offset(count)
+        ).scalars()
+        steps = sorted(
+            (event.endorsement_id, event.action, event.from_state, event.to_state, event.reason)
+            for event in records
+        )
+    expected = [(entry_id, "erase", None, None, "undo import 7") for entry_id in ids] + [
+        (entry_id, "transition", state, State.WITHDRAWN, "undo import 7")
+        for entry_id, state in zip(ids, states, strict=True)
+        if state != State.WITHDRAWN
+    ]
+    assert steps == sorted(expected)
