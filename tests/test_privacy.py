@@ -18,7 +18,15 @@ from sqlalchemy import text as sql
 from endorse import audit, operations
 from endorse.database import write_transaction
 from endorse.extensions import db
-from endorse.models import ActorKind, AuditEvent, Endorsement, MailKind, OutboxMessage, State
+from endorse.models import (
+    ActorKind,
+    AuditDetails,
+    AuditEvent,
+    Endorsement,
+    MailKind,
+    OutboxMessage,
+    State,
+)
 from endorse.models.types import utcnow
 from endorse.moderation.forms import EditForm
 from endorse.operations import EDITABLE
@@ -544,3 +552,50 @@ def test_erasing_many_at_once_leaves_what_erasing_each_would(app: Flask) -> None
         if state != State.WITHDRAWN
     ]
     assert steps == sorted(expected)
+
+
+def test_purge_keeps_data_for_exactly_the_days_given_and_counts_what_it_blanks(
+    app: Flask, time_machine: Any
+) -> None:
+    """ "Older than 30 days" means older: at 30 days to the second nothing goes. Past it, the
+    unconfirmed signature goes with what the records say of it, its look-alike forgets it, the
+    closed ones lose their contact data, and the report counts every record blanked."""
+    start = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+    time_machine.move_to(start, tick=False)
+    stale = make_endorsement(app, contact_email="a@stale.example", name="Stale Organisation")
+    rejected = make_endorsement(app, State.REJECTED, contact_email="c@closed.example")
+    withdrawn = make_endorsement(app, State.WITHDRAWN, contact_email="d@closed.example")
+    time_machine.move_to(start + timedelta(seconds=1), tick=False)
+    look_alike = make_endorsement(app, contact_email="b@stale.example", name="Stale Organisation")
+    with app.app_context(), write_transaction():
+        assert db.session.get_one(Endorsement, look_alike).duplicate_of_id == stale
+        audit.record(audit.SYSTEM, "export", data={"filters": {"text": "A@stale.example"}})
+
+    def blanked() -> int:
+        with app.app_context():
+            return len(
+                db.session.scalars(
+                    select(AuditDetails.event_id).where(AuditDetails.erased_at.is_not(None))
+                ).all()
+            )
+
+    time_machine.move_to(start + timedelta(days=30), tick=False)
+    with app.app_context():
+        assert operations.purge(30, 30) == operations.PurgeReport(0, 0, 0)
+    time_machine.move_to(start + timedelta(days=30, milliseconds=500), tick=False)
+    with app.app_context():
+        report = operations.purge(30, 30)
+    assert (report.deleted, report.erased) == (1, 2)
+    assert report.details_erased == blanked() >= 3  # the export, the rejection, the withdrawal
+    with app.app_context():
+        assert db.session.get(Endorsement, stale) is None
+        assert db.session.get_one(Endorsement, look_alike).duplicate_of_id is None
+        assert db.session.get_one(Endorsement, look_alike).contact_email == "b@stale.example"
+        for closed in (rejected, withdrawn):
+            assert db.session.get_one(Endorsement, closed).contact_email is None
+        [purged] = db.session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.endorsement_id == stale, AuditEvent.action == "purge"
+            )
+        ).all()
+        assert (purged.from_state, purged.reason) == (State.UNVERIFIED, "unconfirmed for 30 days")
