@@ -13,6 +13,7 @@ from sqlalchemy import select
 from endorse import audit, operations
 from endorse.extensions import db
 from endorse.models import (
+    ActorKind,
     AuditDetails,
     AuditEvent,
     Correction,
@@ -25,7 +26,7 @@ from endorse.models.types import utcnow
 from endorse.moderation.diff import words
 from endorse.tokens import Purpose, make_token
 
-from .helpers import Mailbox, csrf_token, make_endorsement, post_action, text_of
+from .helpers import Mailbox, csrf_token, make_endorsement, make_user, post_action, text_of
 
 LIVE = "Every child deserves freedom."
 FIELDS = {"name": "Ligue des familles asbl", "category": "ngo", "city": "Namur", "region": "namur"}
@@ -362,3 +363,97 @@ def test_each_correction_of_a_published_entry_says_what_became_of_it(
     )
     assert outcome().startswith("cancelled: ")
     assert _records(app, entry_id)[-1] == ("correction.drop", "cancelled by the signer", None)
+
+
+def _trail(app: Flask, entry_id: int, since: int) -> list[tuple[Any, ...]]:
+    """The entry's audit records after the first ``since``: who, what, the move, the reason."""
+    with app.app_context():
+        events = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.endorsement_id == entry_id).order_by(AuditEvent.id)
+        ).all()
+        return [
+            (e.actor_kind, e.actor_user_id, e.action, e.from_state, e.to_state, e.reason)
+            for e in events[since:]
+        ]
+
+
+def test_a_signers_edit_of_a_decided_entry_goes_back_to_review_on_record(
+    app: Flask, client: FlaskClient
+) -> None:
+    entry_id = make_endorsement(app, State.REJECTED, statement=LIVE)
+    link = _link(app, entry_id)
+    seen = len(_trail(app, entry_id, 0))
+    assert _correct(client, link).headers["Location"].endswith("done=unchanged")
+    assert _entry(app, entry_id).state == State.REJECTED  # nothing changed: nothing to review
+    assert _trail(app, entry_id, seen) == []
+    assert (
+        _correct(client, link, statement="Reconsider us.")
+        .headers["Location"]
+        .endswith("done=saved")
+    )
+    signer = (ActorKind.SIGNER, None)
+    assert _trail(app, entry_id, seen) == [
+        (*signer, "edit", None, None, "edited by the signer"),
+        (*signer, "transition", State.REJECTED, State.VERIFIED, "edited by the signer"),
+    ]
+    assert _entry(app, entry_id).state == State.VERIFIED
+
+
+def test_an_edit_that_applies_at_once_replaces_a_waiting_correction_on_record(
+    app: Flask, client: FlaskClient
+) -> None:
+    """A hidden entry keeps its signer's waiting correction; the signer's next edit applies at
+    once (it is not public), so it replaces that correction, and the trail says so."""
+    entry_id = _published(app)
+    link = _link(app, entry_id)
+    _correct(client, link, statement="Waiting.")
+    with app.app_context():
+        operations.hide(entry_id, operations.SYSTEM, "checking")
+    seen = len(_trail(app, entry_id, 0))
+    assert _correct(client, link, statement="Applied.").headers["Location"].endswith("done=saved")
+    signer = (ActorKind.SIGNER, None)
+    assert _trail(app, entry_id, seen) == [
+        (*signer, "edit", None, None, "edited by the signer"),
+        (*signer, "correction.drop", None, None, "replaced by the signer's edit"),
+        (*signer, "transition", State.HIDDEN, State.VERIFIED, "edited by the signer"),
+    ]
+    assert _waiting(app, entry_id) is None
+    assert _entry(app, entry_id).statement == "Applied."
+
+
+@pytest.mark.parametrize(("decide", "action"), [("accept", "accept"), ("refuse", "refuse")])
+def test_a_decision_on_a_correction_is_on_record_with_its_moderator_and_note(
+    app: Flask, client: FlaskClient, decide: str, action: str
+) -> None:
+    moderator = audit.Actor.moderator(make_user(app, "decider@campaign.example"))
+    entry_id = _published(app)
+    _correct(client, _link(app, entry_id), statement="Please update.")
+    waiting = _waiting(app, entry_id)
+    assert waiting is not None
+    seen = len(_trail(app, entry_id, 0))
+    with app.app_context():
+        decision = getattr(operations, f"{decide}_correction")
+        assert decision(entry_id, waiting.id, moderator, "checked by phone") is True
+        with pytest.raises(operations.NotAModerator, match="a signer cannot decide"):
+            decision(entry_id, waiting.id, operations.SIGNER)
+    records = _trail(app, entry_id, seen)
+    assert (
+        ActorKind.MODERATOR,
+        moderator.user_id,
+        f"correction.{action}",
+        None,
+        None,
+        "checked by phone",
+    ) in records
+
+
+def test_a_closed_entry_says_which_state_refuses_the_edit(app: Flask) -> None:
+    entry_id = make_endorsement(app, State.WITHDRAWN)
+    with app.app_context():
+        token = make_token(
+            Purpose.MANAGE, entry_id, db.session.get_one(Endorsement, entry_id).token_nonce
+        )
+        fields = operations.PublicFields(**FIELDS, statement=LIVE)  # type: ignore[arg-type]
+        with pytest.raises(operations.NotEditable) as refused:
+            operations.edit_by_signer(token, fields)
+    assert refused.value.state == State.WITHDRAWN
