@@ -409,3 +409,45 @@ def test_the_cap_on_mails_counts_each_endorsement_apart(app_factory: Any) -> Non
     with app.app_context():
         entry = db.session.get_one(Endorsement, second)
         assert outbox.enqueue_for(entry, MailKind.MANAGE, messages.manage(entry, "en")) is not None
+
+
+def test_a_refused_mail_keeps_the_servers_words_bounded_and_is_given_up_by_id(
+    app: Flask, refusing: _Refusing, time_machine: Any
+) -> None:
+    """The error says which exception and what the server said, cut at 2,000 characters;
+    the last attempt moves the mail to the given-up list under its own id."""
+    time_machine.move_to(utcnow(), tick=False)
+    app.config["MAIL_MAX_ATTEMPTS"] = 2
+    address = "refused@" + "x" * 2100 + ".example"
+    refusing.refused = {address}
+    make_endorsement(app, contact_email=address)
+    [queued] = _messages(app)
+    with app.app_context():
+        assert outbox.pending_count() == 1
+        first = outbox.deliver()
+    [message] = _messages(app)
+    assert first.failed == [queued.id]
+    assert message.last_error is not None
+    assert message.last_error.startswith("SMTPRecipientsRefused: ")
+    assert len(message.last_error) == 2000  # the server's answer quotes the long address
+    time_machine.shift(timedelta(seconds=app.config["MAIL_BACKOFF_SECONDS"] + 1))
+    with app.app_context():
+        last = outbox.deliver()
+        assert outbox.pending_count() == 0
+    [message] = _messages(app)
+    assert (last.given_up, message.status) == ([queued.id], MailStatus.FAILED)
+    assert message.last_error is not None
+    assert len(message.last_error) == 2000
+
+
+def test_a_sender_takes_no_more_than_its_limit_and_counts_what_waits(
+    app: Flask, refusing: _Refusing
+) -> None:
+    for index in range(3):
+        make_endorsement(app, contact_email=f"n{index}@org.example", name=f"Organisation {index}")
+    with app.app_context():
+        assert outbox.pending_count() == 3
+        assert len(outbox.deliver(limit=2).sent) == 2
+        assert outbox.pending_count() == 1
+        assert len(outbox.deliver(limit=2).sent) == 1
+        assert outbox.pending_count() == 0
