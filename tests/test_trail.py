@@ -11,10 +11,19 @@ from sqlalchemy import select
 
 from endorse import audit, operations
 from endorse.extensions import db
-from endorse.models import ActorKind, AuditEvent, Category, Endorsement, Region, State
+from endorse.models import (
+    ActorKind,
+    AuditEvent,
+    Category,
+    Endorsement,
+    MailKind,
+    OutboxMessage,
+    Region,
+    State,
+)
 from endorse.tokens import Purpose, TokenUsed, make_token
 
-from .helpers import make_endorsement, make_user
+from .helpers import a_logo, make_endorsement, make_user
 
 
 def _trail(app: Flask, entry_id: int) -> list[tuple[Any, ...]]:
@@ -99,3 +108,97 @@ def test_a_manage_link_to_an_entry_that_is_gone_is_used_up(app: Flask) -> None:
         db.session.commit()
         with pytest.raises(TokenUsed):
             operations.check_manage(token)
+
+
+def _data(app: Flask, entry_id: int, action: str) -> list[str | None]:
+    with app.app_context():
+        events = db.session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.endorsement_id == entry_id, AuditEvent.action == action)
+            .order_by(AuditEvent.id)
+        )
+        return [event.data for event in events]
+
+
+def test_a_new_logo_takes_a_published_entry_and_its_waiting_correction_to_review(
+    app: Flask,
+) -> None:
+    entry_id = make_endorsement(app, State.APPROVED, statement="Live words.")
+    token = _manage_token(app, entry_id)
+    logo = a_logo()
+    with app.app_context():
+        fields = operations.PublicFields(
+            name="Ligue des familles asbl",
+            category=Category.NGO,
+            city="Namur",
+            region=Region.NAMUR,
+            statement="Corrected words.",
+        )
+        assert operations.edit_by_signer(token, fields).outcome == "proposed"
+    seen = len(_trail(app, entry_id))
+    with app.app_context():
+        assert operations.replace_logo_by_signer(token, logo).outcome == "logo_review"
+    assert _trail(app, entry_id)[seen:] == [
+        (*SIGNER, "logo.replace", None, None, None),
+        (*SIGNER, "correction.drop", None, None, "sent to review with the new logo"),
+        (*SIGNER, "edit", None, None, "edited by the signer"),
+        (*SIGNER, "transition", State.APPROVED, State.VERIFIED, "new logo from the signer"),
+    ]
+    assert _data(app, entry_id, "logo.replace") == [audit.canonical({"sha256": logo.sha256})]
+    with app.app_context():
+        assert db.session.get_one(Endorsement, entry_id).statement == "Corrected words."
+
+
+def test_moderators_decisions_keep_their_reasons(app: Flask) -> None:
+    entry_id = make_endorsement(app, State.APPROVED)
+    by = (ActorKind.SYSTEM, None)
+    seen = len(_trail(app, entry_id))
+    with app.app_context():
+        assert operations.hide(entry_id, operations.SYSTEM, "checking a complaint") is True
+        assert operations.unhide(entry_id, operations.SYSTEM, "complaint unfounded") is True
+        assert operations.hide(entry_id, operations.SYSTEM) is True
+    assert _trail(app, entry_id)[seen:] == [
+        (*by, "transition", State.APPROVED, State.HIDDEN, "checking a complaint"),
+        (*by, "transition", State.HIDDEN, State.APPROVED, "complaint unfounded"),
+        (*by, "transition", State.APPROVED, State.HIDDEN, None),
+    ]
+    waiting = make_endorsement(app, State.VERIFIED, contact_email="w@org.example")
+    with app.app_context(), pytest.raises(operations.IllegalTransition) as refused:
+        operations.unhide(waiting, operations.SYSTEM, "never hidden")
+    assert (refused.value.source, refused.value.target) == (State.VERIFIED, State.APPROVED)
+
+
+def test_a_rejection_keeps_its_first_reason_and_mails_only_when_asked(app: Flask) -> None:
+    quiet = make_endorsement(app, State.VERIFIED, contact_email="quiet@org.example")
+    noted = make_endorsement(app, State.VERIFIED, contact_email="noted@org.example")
+    with app.app_context():
+        assert operations.reject(quiet, operations.SYSTEM) is True
+        assert operations.reject(noted, operations.SYSTEM, "a company") is True
+        assert operations.reject(noted, operations.SYSTEM, "second thoughts") is False
+        quiet_entry = db.session.get_one(Endorsement, quiet)
+        noted_entry = db.session.get_one(Endorsement, noted)
+        assert quiet_entry.rejection_reason == "other"
+        assert noted_entry.rejection_reason == "other: a company"
+        mails = db.session.scalars(
+            select(OutboxMessage.kind).where(OutboxMessage.endorsement_id.in_([quiet, noted]))
+        ).all()
+    assert MailKind.REJECTED not in mails
+
+
+def test_an_edit_records_each_field_before_and_after_empty_included(app: Flask) -> None:
+    entry_id = make_endorsement(app, State.VERIFIED, website=None)
+    base = {"name": "Ligue des familles asbl", "category": Category.NGO, "city": "Namur"}
+    fields = operations.PublicFields(**base, region=Region.NAMUR, website="ligue.example")
+    with app.app_context():
+        assert operations.edit(entry_id, operations.SYSTEM, fields, "typo") == {
+            "website": [None, "ligue.example"]
+        }
+        cleared = operations.PublicFields(**base, region=Region.NAMUR)
+        assert operations.edit(entry_id, operations.SYSTEM, cleared) == {
+            "website": ["ligue.example", None]
+        }
+    assert [step[5] for step in _trail(app, entry_id) if step[2] == "edit"] == ["typo", None]
+    withdrawn = make_endorsement(app, State.WITHDRAWN, contact_email="gone@org.example")
+    with app.app_context(), pytest.raises(operations.NotEditable) as refused:
+        operations.edit(withdrawn, operations.SYSTEM, fields)
+    assert refused.value.state == State.WITHDRAWN
