@@ -451,3 +451,20 @@ def test_a_sender_takes_no_more_than_its_limit_and_counts_what_waits(
         assert outbox.pending_count() == 1
         assert len(outbox.deliver(limit=2).sent) == 1
         assert outbox.pending_count() == 0
+
+
+def test_a_lease_holds_to_its_last_instant(app_factory: Any, time_machine: Any) -> None:
+    """A sender that claimed a mail owns it for the whole lease: another may take it only
+    once the lease is over, not at its last instant."""
+    app = app_factory(MAIL_LEASE_SECONDS=300, MAIL_URL="console:", MAIL_SEND_AFTER_RESPONSE=False)
+    claimed_at = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+    time_machine.move_to(claimed_at, tick=False)
+    sign(app.test_client())
+    with app.app_context():
+        [claimed] = outbox._claim(None, 10)
+    time_machine.move_to(claimed_at + timedelta(seconds=300), tick=False)
+    with app.app_context():
+        assert outbox.deliver().sent == []
+    time_machine.move_to(claimed_at + timedelta(seconds=300, milliseconds=1), tick=False)
+    with app.app_context():
+        assert outbox.deliver().sent == [claimed.id]
