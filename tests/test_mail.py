@@ -468,3 +468,11 @@ def test_a_lease_holds_to_its_last_instant(app_factory: Any, time_machine: Any) 
     time_machine.move_to(claimed_at + timedelta(seconds=300, milliseconds=1), tick=False)
     with app.app_context():
         assert outbox.deliver().sent == [claimed.id]
+
+
+def test_the_work_after_responses_is_forgotten_once_done(app: Flask, client: Any) -> None:
+    """A worker process serves requests for days: it must not keep every thread it started."""
+    for _ in range(3):
+        sign(client)
+    assert outbox.wait_for_work_after_responses(timeout=30)
+    assert outbox._running == set()

@@ -145,7 +145,6 @@ class _Claimed:
     body_text: str
     body_html: str
     created_at: datetime
-    attempts: int
 
 
 def deliver(message_ids: Iterable[int] | None = None, limit: int = 100) -> Report:
@@ -201,7 +200,6 @@ def _claim(ids: list[int] | None, limit: int) -> list[_Claimed]:
                 row.body_text,
                 row.body_html,
                 row.created_at,
-                row.attempts,
             )
             for row in rows
         ]
