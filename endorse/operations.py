@@ -420,7 +420,6 @@ def _propose(entry: Endorsement, fields: PublicFields) -> SignerEdit:
         Correction(
             endorsement_id=entry.id,
             **{name: getattr(fields, name) for name in EDITABLE},
-            proposed_at=utcnow(),
         )
     )
     audit.record(

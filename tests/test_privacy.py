@@ -565,11 +565,17 @@ def test_purge_keeps_data_for_exactly_the_days_given_and_counts_what_it_blanks(
     stale = make_endorsement(app, contact_email="a@stale.example", name="Stale Organisation")
     rejected = make_endorsement(app, State.REJECTED, contact_email="c@closed.example")
     withdrawn = make_endorsement(app, State.WITHDRAWN, contact_email="d@closed.example")
+    also_stale = make_endorsement(app, contact_email="e@stale.example", name="Also Stale")
     time_machine.move_to(start + timedelta(seconds=1), tick=False)
     look_alike = make_endorsement(app, contact_email="b@stale.example", name="Stale Organisation")
+    original = make_endorsement(app, State.APPROVED, contact_email="f@kept.example", name="Kept")
+    copy = make_endorsement(app, contact_email="g@kept.example", name="Kept")
     with app.app_context(), write_transaction():
         assert db.session.get_one(Endorsement, look_alike).duplicate_of_id == stale
+        assert db.session.get_one(Endorsement, copy).duplicate_of_id == original
         audit.record(audit.SYSTEM, "export", data={"filters": {"text": "A@stale.example"}})
+        for entry_id in (stale, also_stale):  # what a moderator noted of each, to be erased
+            audit.record(audit.SYSTEM, "note", endorsement_id=entry_id, reason="called them")
 
     def blanked() -> int:
         with app.app_context():
@@ -585,11 +591,14 @@ def test_purge_keeps_data_for_exactly_the_days_given_and_counts_what_it_blanks(
     time_machine.move_to(start + timedelta(days=30, milliseconds=500), tick=False)
     with app.app_context():
         report = operations.purge(30, 30)
-    assert (report.deleted, report.erased) == (1, 2)
-    assert report.details_erased == blanked() >= 3  # the export, the rejection, the withdrawal
+    assert (report.deleted, report.erased) == (2, 2)
+    # The two notes, the export, the rejection's and the withdrawal's reasons at least.
+    assert report.details_erased == blanked() >= 5
     with app.app_context():
         assert db.session.get(Endorsement, stale) is None
+        assert db.session.get(Endorsement, also_stale) is None
         assert db.session.get_one(Endorsement, look_alike).duplicate_of_id is None
+        assert db.session.get_one(Endorsement, copy).duplicate_of_id == original
         assert db.session.get_one(Endorsement, look_alike).contact_email == "b@stale.example"
         for closed in (rejected, withdrawn):
             assert db.session.get_one(Endorsement, closed).contact_email is None

@@ -58,16 +58,95 @@ def test_a_signers_withdrawal_is_on_record_as_theirs(app: Flask) -> None:
 
 
 def test_a_signers_erasure_is_on_record_as_theirs(app: Flask) -> None:
-    entry_id = make_endorsement(app, State.APPROVED)
+    """Their correction waiting for review goes with their data, for the same reason."""
+    entry_id = make_endorsement(app, State.APPROVED, news_opt_in=True)
     token = _manage_token(app, entry_id)
+    with app.app_context():
+        assert operations.edit_by_signer(token, _fields(statement="Proposed.")).outcome == (
+            "proposed"
+        )
     seen = len(_trail(app, entry_id))
     with app.app_context():
         operations.erase_by_signer(token)
+        assert db.session.get_one(Endorsement, entry_id).news_opt_in is False
     reason = "erased at the signer's request"
     assert _trail(app, entry_id)[seen:] == [
+        (*SIGNER, "correction.drop", None, None, reason),
         (*SIGNER, "erase", None, None, reason),
         (*SIGNER, "transition", State.APPROVED, State.WITHDRAWN, reason),
     ]
+
+
+def _fields(**changes: Any) -> operations.PublicFields:
+    """The public fields ``make_endorsement`` gives, with ``changes``."""
+    base: dict[str, Any] = {
+        "name": "Ligue des familles asbl",
+        "category": Category.NGO,
+        "city": "Namur",
+        "region": Region.NAMUR,
+    }
+    return operations.PublicFields(**{**base, **changes})
+
+
+def test_each_signer_edit_returns_what_became_of_it_and_the_changes(app: Flask) -> None:
+    published = make_endorsement(app, State.APPROVED)
+    token = _manage_token(app, published)
+    edits = [
+        ({}, "unchanged", {}),
+        ({"city": "Liège"}, "proposed", {"city": ["Namur", "Liège"]}),
+        ({"city": "Liège"}, "unchanged", {}),
+        ({}, "cancelled", {}),
+    ]
+    with app.app_context():
+        for changes, outcome, recorded in edits:
+            assert operations.edit_by_signer(token, _fields(**changes)) == operations.SignerEdit(
+                outcome, recorded
+            )
+    waiting = make_endorsement(app, State.VERIFIED, contact_email="v@org.example")
+    token = _manage_token(app, waiting)
+    with app.app_context():
+        assert operations.edit_by_signer(token, _fields()) == operations.SignerEdit("unchanged", {})
+        assert operations.edit_by_signer(token, _fields(city="Gent")) == operations.SignerEdit(
+            "saved", {"city": ["Namur", "Gent"]}
+        )
+
+
+def test_accepting_a_correction_the_live_version_already_says_is_still_on_record(
+    app: Flask,
+) -> None:
+    moderator = audit.Actor.moderator(make_user(app, "accepter@campaign.example"))
+    entry_id = make_endorsement(app, State.APPROVED)
+    token = _manage_token(app, entry_id)
+    with app.app_context():
+        operations.edit_by_signer(token, _fields(city="Liège"))
+        waiting = operations.pending_correction(entry_id)
+        assert waiting is not None
+        correction_id = waiting.id
+        operations.edit(entry_id, moderator, _fields(city="Liège"), "typo seen by phone")
+    seen = len(_trail(app, entry_id))
+    with app.app_context():
+        assert operations.accept_correction(entry_id, correction_id, moderator, "as asked")
+    by = (ActorKind.MODERATOR, moderator.user_id)
+    assert _trail(app, entry_id)[seen:] == [(*by, "correction.accept", None, None, "as asked")]
+
+
+def test_erasure_keeps_a_rejections_code_and_nothing_typed_after_it(app: Flask) -> None:
+    """A note may hold a colon; free text from before the codes keeps nothing."""
+    noted = make_endorsement(app, State.VERIFIED, contact_email="noted@org.example")
+    legacy = make_endorsement(app, State.REJECTED, contact_email="legacy@org.example")
+    with app.app_context():
+        operations.reject(noted, operations.SYSTEM, "see: the register")
+        db.session.get_one(Endorsement, legacy).rejection_reason = "typed freely"
+        db.session.commit()
+        for entry_id in (noted, legacy):
+            operations.erase_by_signer(_manage_token(app, entry_id))
+        assert db.session.get_one(Endorsement, noted).rejection_reason == "other"
+        assert db.session.get_one(Endorsement, legacy).rejection_reason is None
+
+
+def test_only_the_two_links_can_be_asked_for(app: Flask) -> None:
+    with app.app_context(), pytest.raises(ValueError, match="^no link is sent by a"):
+        operations.request_link(MailKind.REJECTED, "anyone@org.example", "en")
 
 
 def test_an_entry_added_by_hand_walks_the_signers_states_on_record(app: Flask) -> None:
@@ -84,7 +163,10 @@ def test_an_entry_added_by_hand_walks_the_signers_states_on_record(app: Flask) -
     )
     with app.app_context():
         entry_id = operations.add_published(submission, moderator, "signed on paper in May")
-        with pytest.raises(operations.ConsentMissing, match="consent to publish"):
+        with pytest.raises(
+            operations.ConsentMissing,
+            match="^consent to publish the organisation's name is required$",
+        ):
             operations.add_published(
                 operations.Submission(**{**vars(submission), "consent_publish": False}),
                 moderator,
