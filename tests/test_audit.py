@@ -649,3 +649,12 @@ def test_undoing_an_import_erases_what_the_records_say_about_its_entries(app: Fl
     assert blanked.isdisjoint({other, not_an_export})
     assert result.broken_id is None
     assert set(result.erased) == blanked
+
+
+def test_the_sealed_form_is_fixed_so_anyone_can_recompute_a_hash() -> None:
+    """Keys sorted, no spaces, text as UTF-8 rather than escapes, dates as text: the form a
+    published head was computed over, which an outside verifier recomputes byte for byte."""
+    sealed = audit.canonical(
+        {"when": datetime(2026, 12, 1, 9, 30, tzinfo=UTC), "name": "Ligue d'Anvers — Liège", "n": 2}
+    )
+    assert sealed == '{"n":2,"name":"Ligue d\'Anvers — Liège","when":"2026-12-01 09:30:00+00:00"}'
