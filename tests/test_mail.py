@@ -476,3 +476,21 @@ def test_the_work_after_responses_is_forgotten_once_done(app: Flask, client: Any
         sign(client)
     assert outbox.wait_for_work_after_responses(timeout=30)
     assert outbox._running == set()
+
+
+def test_a_capped_or_failed_mail_is_logged_for_the_operator(
+    app: Flask, refusing: _Refusing, caplog: Any
+) -> None:
+    app.config["MAILS_PER_KIND"] = 1
+    refusing.refused = {"refused@org.example"}
+    entry_id = make_endorsement(app, contact_email="refused@org.example")
+    with app.app_context(), caplog.at_level("INFO", logger="endorse.mail.outbox"):
+        entry = db.session.get_one(Endorsement, entry_id)
+        assert outbox.enqueue_for(entry, MailKind.CONFIRM, messages.confirmation(entry)) is None
+        [queued] = db.session.scalars(select(OutboxMessage.id)).all()
+        outbox.deliver()
+    logged = [record.getMessage() for record in caplog.records]
+    assert f"mail confirm to endorsement {entry_id} capped" in logged
+    assert any(
+        line.startswith(f"mail {queued} not sent: SMTPRecipientsRefused: ") for line in logged
+    ), logged
