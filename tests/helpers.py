@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from endorse import operations
 from endorse.extensions import db
-from endorse.models import Category, Endorsement, Region, State
+from endorse.models import AuditEvent, Category, Endorsement, Region, State
 from endorse.tokens import Purpose, make_token
 
 CSRF = re.compile(r'name="csrf_token"[^>]*?value="([^"]+)"')
@@ -243,6 +243,39 @@ class LiveServer:
 
 
 PASSWORD = "correct horse battery staple"
+
+
+def entry_of(app: Flask, entry_id: int) -> Endorsement:
+    """The endorsement as stored now, detached, to read after the app context ends."""
+    with app.app_context():
+        entry = db.session.get(Endorsement, entry_id)
+        assert entry is not None
+        db.session.expunge(entry)
+        return entry
+
+
+def manage_token(app: Flask, entry_id: int) -> str:
+    """The token of the link the signer's manage mail would carry today."""
+    with app.app_context():
+        return make_token(Purpose.MANAGE, entry_id, entry_of(app, entry_id).token_nonce)
+
+
+def actions_of(app: Flask, entry_id: int) -> list[str]:
+    """The actions of the entry's audit records, oldest first."""
+    return [step[2] for step in trail_of(app, entry_id)]
+
+
+def trail_of(app: Flask, entry_id: int) -> list[tuple[Any, ...]]:
+    """The entry's audit records, oldest first: who (kind, user), which action, the move
+    (from, to) and the reason."""
+    with app.app_context():
+        events = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.endorsement_id == entry_id).order_by(AuditEvent.id)
+        )
+        return [
+            (e.actor_kind, e.actor_user_id, e.action, e.from_state, e.to_state, e.reason)
+            for e in events
+        ]
 
 
 def make_user(app: Flask, email: str, role: str = "moderator") -> int:

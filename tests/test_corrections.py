@@ -26,17 +26,25 @@ from endorse.models.types import utcnow
 from endorse.moderation.diff import words
 from endorse.tokens import Purpose, make_token
 
-from .helpers import Mailbox, csrf_token, make_endorsement, make_user, post_action, text_of
+from .helpers import (
+    Mailbox,
+    actions_of,
+    csrf_token,
+    entry_of,
+    make_endorsement,
+    make_user,
+    manage_token,
+    post_action,
+    text_of,
+    trail_of,
+)
 
 LIVE = "Every child deserves freedom."
 FIELDS = {"name": "Ligue des familles asbl", "category": "ngo", "city": "Namur", "region": "namur"}
 
 
 def _link(app: Flask, entry_id: int) -> str:
-    with app.app_context():
-        entry = db.session.get(Endorsement, entry_id)
-        assert entry is not None
-        return f"/fr/manage/{make_token(Purpose.MANAGE, entry_id, entry.token_nonce)}"
+    return f"/fr/manage/{manage_token(app, entry_id)}"
 
 
 def _correct(client: FlaskClient, link: str, **fields: str) -> Any:
@@ -52,28 +60,9 @@ def _public(client: FlaskClient) -> list[str]:
     ]
 
 
-def _entry(app: Flask, entry_id: int) -> Endorsement:
-    with app.app_context():
-        entry = db.session.get(Endorsement, entry_id)
-        assert entry is not None
-        db.session.expunge(entry)
-        return entry
-
-
 def _waiting(app: Flask, entry_id: int) -> Correction | None:
     with app.app_context():
         return operations.pending_correction(entry_id)
-
-
-def _actions(app: Flask, entry_id: int) -> list[str]:
-    with app.app_context():
-        return list(
-            db.session.scalars(
-                select(AuditEvent.action)
-                .where(AuditEvent.endorsement_id == entry_id)
-                .order_by(AuditEvent.id)
-            )
-        )
 
 
 def _published(app: Flask) -> int:
@@ -106,8 +95,8 @@ def test_a_correction_keeps_the_entry_public_until_a_moderator_decides(
     response = _correct(client, link, statement="Every child deserves to be free.")
     assert response.status_code == 303
     assert "reste publié tel quel" in client.get(response.headers["Location"]).get_data(True)
-    assert _entry(app, entry_id).state == State.APPROVED
-    assert _entry(app, entry_id).statement == LIVE
+    assert entry_of(app, entry_id).state == State.APPROVED
+    assert entry_of(app, entry_id).statement == LIVE
     assert _public(client) == before  # list, count, API and feed unchanged
     assert client.get("/api/v1/count").get_json()["organisations"] == 1
     # The signer's page says a change waits, and offers it for further editing.
@@ -122,7 +111,7 @@ def test_a_correction_keeps_the_entry_public_until_a_moderator_decides(
     entry_page = moderator.get(f"/moderate/endorsements/{entry_id}").get_data(as_text=True)
     assert "<del>freedom.</del>" in entry_page
     assert "<ins>to be free.</ins>" in entry_page
-    assert _actions(app, entry_id)[-1] == "correction.propose"
+    assert actions_of(app, entry_id)[-1] == "correction.propose"
 
 
 def test_an_accepted_correction_goes_live_and_the_signer_is_told(
@@ -133,7 +122,7 @@ def test_an_accepted_correction_goes_live_and_the_signer_is_told(
     mailbox.clear()
     response = _decide(moderator, entry_id, "accept", reason="checked on their website")
     assert response.status_code == 302
-    entry = _entry(app, entry_id)
+    entry = entry_of(app, entry_id)
     assert (entry.statement, entry.city, entry.state) == (
         "We stand with every child.",
         "Dinant",
@@ -144,7 +133,7 @@ def test_an_accepted_correction_goes_live_and_the_signer_is_told(
     [mail] = mailbox.wait_for(1)
     assert mail["To"] == "marie@ligue.example"
     assert "acceptée" in text_of(mail)  # in the signer's language
-    assert _actions(app, entry_id)[-1] == "correction.accept"
+    assert actions_of(app, entry_id)[-1] == "correction.accept"
     with app.app_context():
         details = db.session.scalar(
             select(AuditDetails)
@@ -168,14 +157,14 @@ def test_a_refused_correction_changes_nothing_and_the_signer_is_told(
     mailbox.clear()
     response = _decide(moderator, entry_id, "refuse", reason="not the same organisation")
     assert response.status_code == 302
-    assert _entry(app, entry_id).name == "Ligue des familles asbl"
+    assert entry_of(app, entry_id).name == "Ligue des familles asbl"
     assert _waiting(app, entry_id) is None
     assert _public(client) == before
     [mail] = mailbox.wait_for(1)
     assert mail["To"] == "marie@ligue.example"
     assert "pas accepté" in text_of(mail)
     assert "not the same organisation" not in text_of(mail)
-    assert _actions(app, entry_id)[-1] == "correction.refuse"
+    assert actions_of(app, entry_id)[-1] == "correction.refuse"
     with app.app_context():
         kinds = db.session.scalars(
             select(OutboxMessage.kind).where(OutboxMessage.endorsement_id == entry_id)
@@ -201,12 +190,12 @@ def test_a_second_correction_replaces_the_waiting_one(
     # A moderator who decides on the first one, seen before it was replaced, publishes nothing.
     with app.app_context(), pytest.raises(operations.CorrectionReplaced):
         operations.accept_correction(entry_id, first.id, operations.SYSTEM)
-    assert _entry(app, entry_id).statement == LIVE
+    assert entry_of(app, entry_id).statement == LIVE
     # Sending the live version again cancels the waiting correction.
     response = _correct(client, link)
     assert response.headers["Location"].endswith("done=cancelled")
     assert _waiting(app, entry_id) is None
-    assert _actions(app, entry_id)[-3:] == [
+    assert actions_of(app, entry_id)[-3:] == [
         "correction.propose",
         "correction.propose",
         "correction.drop",
@@ -225,7 +214,7 @@ def test_deciding_twice_is_no_error_and_no_second_mail(
         assert not operations.refuse_correction(entry_id, waiting.id, operations.SYSTEM)
         with pytest.raises(operations.NotAModerator):
             operations.accept_correction(entry_id, waiting.id, operations.SIGNER)
-    assert _entry(app, entry_id).statement == "Once."
+    assert entry_of(app, entry_id).statement == "Once."
 
 
 def test_withdrawing_drops_the_waiting_correction(
@@ -236,9 +225,9 @@ def test_withdrawing_drops_the_waiting_correction(
     _correct(client, link, statement="Soon gone.")
     response = client.post(f"{link}/withdraw", data={"csrf_token": csrf_token(client, link)})
     assert response.status_code == 303
-    assert _entry(app, entry_id).state == State.WITHDRAWN
+    assert entry_of(app, entry_id).state == State.WITHDRAWN
     assert _waiting(app, entry_id) is None
-    assert "correction.drop" in _actions(app, entry_id)
+    assert "correction.drop" in actions_of(app, entry_id)
     assert "Soon gone." not in moderator.get("/moderate/queue").get_data(True)
 
 
@@ -269,7 +258,7 @@ def test_a_hidden_entry_keeps_its_correction_and_an_unpublished_one_is_edited_at
     waiting = make_endorsement(app, State.VERIFIED, contact_email="w@org.example")
     response = _correct(client, _link(app, waiting), statement="Straight in.")
     assert response.headers["Location"].endswith("done=saved")
-    assert _entry(app, waiting).statement == "Straight in."
+    assert entry_of(app, waiting).statement == "Straight in."
     assert _waiting(app, waiting) is None
 
 
@@ -294,7 +283,7 @@ def test_deciding_needs_the_console_csrf_token(
         data={"correction": waiting.id, "accept": "1"},
     )
     assert response.status_code == 400
-    assert _entry(app, entry_id).statement == LIVE
+    assert entry_of(app, entry_id).statement == LIVE
 
 
 def test_a_bad_decision_form_is_refused_without_changing_anything(
@@ -308,7 +297,7 @@ def test_a_bad_decision_form_is_refused_without_changing_anything(
         assert response.status_code == 400
     nobody = post_action(moderator, "/moderate/endorsements/999999/correction", page, accept="1")
     assert nobody.status_code == 404
-    assert _entry(app, entry_id).statement == LIVE
+    assert entry_of(app, entry_id).statement == LIVE
     assert _waiting(app, entry_id) is not None
 
 
@@ -365,38 +354,26 @@ def test_each_correction_of_a_published_entry_says_what_became_of_it(
     assert _records(app, entry_id)[-1] == ("correction.drop", "cancelled by the signer", None)
 
 
-def _trail(app: Flask, entry_id: int, since: int) -> list[tuple[Any, ...]]:
-    """The entry's audit records after the first ``since``: who, what, the move, the reason."""
-    with app.app_context():
-        events = db.session.scalars(
-            select(AuditEvent).where(AuditEvent.endorsement_id == entry_id).order_by(AuditEvent.id)
-        ).all()
-        return [
-            (e.actor_kind, e.actor_user_id, e.action, e.from_state, e.to_state, e.reason)
-            for e in events[since:]
-        ]
-
-
 def test_a_signers_edit_of_a_decided_entry_goes_back_to_review_on_record(
     app: Flask, client: FlaskClient
 ) -> None:
     entry_id = make_endorsement(app, State.REJECTED, statement=LIVE)
     link = _link(app, entry_id)
-    seen = len(_trail(app, entry_id, 0))
+    seen = len(trail_of(app, entry_id))
     assert _correct(client, link).headers["Location"].endswith("done=unchanged")
-    assert _entry(app, entry_id).state == State.REJECTED  # nothing changed: nothing to review
-    assert _trail(app, entry_id, seen) == []
+    assert entry_of(app, entry_id).state == State.REJECTED  # nothing changed: nothing to review
+    assert trail_of(app, entry_id)[seen:] == []
     assert (
         _correct(client, link, statement="Reconsider us.")
         .headers["Location"]
         .endswith("done=saved")
     )
     signer = (ActorKind.SIGNER, None)
-    assert _trail(app, entry_id, seen) == [
+    assert trail_of(app, entry_id)[seen:] == [
         (*signer, "edit", None, None, "edited by the signer"),
         (*signer, "transition", State.REJECTED, State.VERIFIED, "edited by the signer"),
     ]
-    assert _entry(app, entry_id).state == State.VERIFIED
+    assert entry_of(app, entry_id).state == State.VERIFIED
 
 
 def test_an_edit_that_applies_at_once_replaces_a_waiting_correction_on_record(
@@ -409,16 +386,16 @@ def test_an_edit_that_applies_at_once_replaces_a_waiting_correction_on_record(
     _correct(client, link, statement="Waiting.")
     with app.app_context():
         operations.hide(entry_id, operations.SYSTEM, "checking")
-    seen = len(_trail(app, entry_id, 0))
+    seen = len(trail_of(app, entry_id))
     assert _correct(client, link, statement="Applied.").headers["Location"].endswith("done=saved")
     signer = (ActorKind.SIGNER, None)
-    assert _trail(app, entry_id, seen) == [
+    assert trail_of(app, entry_id)[seen:] == [
         (*signer, "edit", None, None, "edited by the signer"),
         (*signer, "correction.drop", None, None, "replaced by the signer's edit"),
         (*signer, "transition", State.HIDDEN, State.VERIFIED, "edited by the signer"),
     ]
     assert _waiting(app, entry_id) is None
-    assert _entry(app, entry_id).statement == "Applied."
+    assert entry_of(app, entry_id).statement == "Applied."
 
 
 @pytest.mark.parametrize(("decide", "action"), [("accept", "accept"), ("refuse", "refuse")])
@@ -430,13 +407,13 @@ def test_a_decision_on_a_correction_is_on_record_with_its_moderator_and_note(
     _correct(client, _link(app, entry_id), statement="Please update.")
     waiting = _waiting(app, entry_id)
     assert waiting is not None
-    seen = len(_trail(app, entry_id, 0))
+    seen = len(trail_of(app, entry_id))
     with app.app_context():
         decision = getattr(operations, f"{decide}_correction")
         assert decision(entry_id, waiting.id, moderator, "checked by phone") is True
         with pytest.raises(operations.NotAModerator, match="a signer cannot decide"):
             decision(entry_id, waiting.id, operations.SIGNER)
-    records = _trail(app, entry_id, seen)
+    records = trail_of(app, entry_id)[seen:]
     assert (
         ActorKind.MODERATOR,
         moderator.user_id,

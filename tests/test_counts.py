@@ -15,10 +15,9 @@ from endorse.audit import SYSTEM
 from endorse.database import write_transaction
 from endorse.extensions import db
 from endorse.models import PUBLIC_STATES, Category, Endorsement, Region, SearchName, State
-from endorse.tokens import Purpose, make_token
 
 from .conftest import make_app
-from .helpers import make_endorsement
+from .helpers import make_endorsement, manage_token
 
 
 def _tallies(app: Flask) -> tuple[dict[str, int], dict[Region, int], dict[str, int], int]:
@@ -80,13 +79,6 @@ def _fields(app: Flask, entry_id: int, **changes: Any) -> operations.PublicField
     return operations.PublicFields(**{**current, **changes})
 
 
-def _manage_token(app: Flask, entry_id: int) -> str:
-    with app.app_context():
-        entry = db.session.get(Endorsement, entry_id)
-        assert entry is not None
-        return make_token(Purpose.MANAGE, entry_id, entry.token_nonce)
-
-
 def test_every_change_keeps_the_tallies_and_search_names_in_step(app: Flask) -> None:
     ligue = make_endorsement(
         app, State.APPROVED, name="Ligue des familles", contact_email="a@org.example"
@@ -140,7 +132,7 @@ def test_every_change_keeps_the_tallies_and_search_names_in_step(app: Flask) -> 
         operations.unhide(zonnebloem, SYSTEM)
         # The signer's own correction waits beside the published entry: the tallies stay...
         operations.edit_by_signer(
-            _manage_token(app, numbered), _fields(app, numbered, name="Onze onze onze")
+            manage_token(app, numbered), _fields(app, numbered, name="Onze onze onze")
         )
     assert _in_step(app)
     assert _tallies(app)[2] == {"k": 1, "z": 1, "a": 1, "#": 1}
@@ -149,7 +141,7 @@ def test_every_change_keeps_the_tallies_and_search_names_in_step(app: Flask) -> 
         waiting_change = operations.pending_correction(numbered)
         assert waiting_change is not None
         operations.accept_correction(numbered, waiting_change.id, SYSTEM)
-        operations.withdraw_by_signer(_manage_token(app, waiting))
+        operations.withdraw_by_signer(manage_token(app, waiting))
     assert _in_step(app)
     assert len(_searchable(app)[0]) == 3
     assert _tallies(app)[2] == {"k": 1, "z": 1, "o": 1}

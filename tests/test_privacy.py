@@ -34,7 +34,7 @@ from endorse.public.forms import ManageForm, SignForm
 from endorse.publication import PublicEntry
 from endorse.tokens import Purpose, make_token
 
-from .helpers import Mailbox, csrf_token, make_endorsement, submit, text_of
+from .helpers import Mailbox, csrf_token, entry_of, make_endorsement, submit, text_of
 
 
 def _manage_link(mailbox: Mailbox, count: int = 1) -> str:
@@ -46,14 +46,6 @@ def _manage_link(mailbox: Mailbox, count: int = 1) -> str:
 
 def _ask_for_link(client: FlaskClient, email: str, lang: str = "en") -> Any:
     return submit(client, f"/{lang}/manage", {"contact_email": email})
-
-
-def _entry(app: Flask, entry_id: int) -> Endorsement:
-    with app.app_context():
-        entry = db.session.get(Endorsement, entry_id)
-        assert entry is not None
-        db.session.expunge(entry)
-        return entry
 
 
 @pytest.mark.parametrize(
@@ -118,7 +110,7 @@ def test_editing_sends_a_hidden_entry_back_to_moderation(
         },
     )
     assert response.status_code == 303
-    entry = _entry(app, entry_id)
+    entry = entry_of(app, entry_id)
     assert entry.name == "New Name"
     assert entry.state == State.VERIFIED
     assert client.get("/api/v1/count").get_json()["organisations"] == 0
@@ -146,8 +138,8 @@ def test_bad_edits_are_refused_and_change_nothing(
         },
     )
     assert response.status_code == 400
-    assert _entry(app, entry_id).name == "Keep"
-    assert _entry(app, entry_id).state == State.APPROVED
+    assert entry_of(app, entry_id).name == "Keep"
+    assert entry_of(app, entry_id).state == State.APPROVED
 
 
 def test_withdrawing_is_one_button_and_takes_effect_at_once(
@@ -161,7 +153,7 @@ def test_withdrawing_is_one_button_and_takes_effect_at_once(
     link = _manage_link(mailbox)
     response = client.post(f"{link}/withdraw", data={"csrf_token": csrf_token(client, link)})
     assert response.status_code == 303
-    assert _entry(app, entry_id).state == State.WITHDRAWN
+    assert entry_of(app, entry_id).state == State.WITHDRAWN
     assert client.get("/api/v1/count").get_json()["organisations"] == 0
     assert "Leaving Org" not in client.get("/en/supporters").get_data(as_text=True)
 
@@ -181,7 +173,7 @@ def test_erasing_removes_personal_data_and_keeps_the_audit_trail(
     link = _manage_link(mailbox)
     response = client.post(f"{link}/erase", data={"csrf_token": csrf_token(client, link)})
     assert response.status_code == 303
-    entry = _entry(app, entry_id)
+    entry = entry_of(app, entry_id)
     assert (entry.contact_name, entry.contact_email, entry.contact_role) == (None, None, None)
     assert entry.state == State.WITHDRAWN
     with app.app_context():
@@ -274,7 +266,7 @@ def test_purge_erases_personal_data_and_keeps_the_state(
         db.session.commit()
         before = db.session.scalar(select(func.count()).select_from(AuditEvent))
     assert "erased contact data of 1" in runner.invoke(args=["endorse", "purge"]).output
-    entry = _entry(app, entry_id)
+    entry = entry_of(app, entry_id)
     assert entry.state == state
     assert entry.contact_email is None
     with app.app_context():
@@ -344,7 +336,7 @@ def test_a_manage_link_older_than_two_days_is_refused(
     for response in _use_link(client, link):
         assert response.status_code == 410, response.request.path
         assert "This link has expired." in response.get_data(as_text=True)
-    entry = _entry(app, entry_id)
+    entry = entry_of(app, entry_id)
     assert (entry.name, entry.state, entry.contact_email) == (
         "Still Here",
         State.APPROVED,
@@ -415,7 +407,7 @@ def test_a_signers_edit_of_a_decided_entry_goes_back_to_review(
     fields = {"name": "New Name", "category": "ngo", "city": "Namur", "region": "namur"}
     response = client.post(link, data={"csrf_token": csrf_token(client, link), **fields})
     assert response.status_code == 303
-    entry = _entry(app, entry_id)
+    entry = entry_of(app, entry_id)
     assert (entry.name, entry.state) == ("New Name", State.VERIFIED)
     with app.app_context():
         last = db.session.scalars(
@@ -448,7 +440,7 @@ def test_a_signers_edit_of_a_withdrawn_entry_is_refused(
     assert response.status_code == 303
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "A withdrawn endorsement cannot be changed." in page
-    entry = _entry(app, entry_id)
+    entry = entry_of(app, entry_id)
     assert (entry.name, entry.state) == ("Old Name", State.WITHDRAWN)
     with app.app_context():
         assert audit.head().records == records

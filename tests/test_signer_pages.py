@@ -20,7 +20,7 @@ from werkzeug.test import encode_multipart
 
 from endorse import operations
 from endorse.extensions import db
-from endorse.models import AuditEvent, Correction, Endorsement, Logo, State
+from endorse.models import Correction, Endorsement, Logo, State
 from endorse.tokens import (
     MAX_CARRIED_BYTES,
     MAX_CARRIED_TOKEN,
@@ -31,7 +31,15 @@ from endorse.tokens import (
     read_carried_upload,
 )
 
-from .helpers import VALID_SIGNATURE, a_logo, csrf_token, make_endorsement
+from .helpers import (
+    VALID_SIGNATURE,
+    a_logo,
+    actions_of,
+    csrf_token,
+    entry_of,
+    make_endorsement,
+    manage_token,
+)
 
 KEPT = re.compile(r'name="logo_kept" type="hidden" value="([^"]*)"')
 
@@ -43,34 +51,13 @@ def _png(colour: tuple[int, int, int] = (179, 0, 27), size: tuple[int, int] = (6
 
 
 def _manage_path(app: Flask, entry_id: int, lang: str = "en") -> str:
-    with app.app_context():
-        nonce = db.session.get(Endorsement, entry_id).token_nonce  # type: ignore[union-attr]
-        return f"/{lang}/manage/{make_token(Purpose.MANAGE, entry_id, nonce)}"
-
-
-def _entry(app: Flask, entry_id: int) -> Endorsement:
-    with app.app_context():
-        entry = db.session.get(Endorsement, entry_id)
-        assert entry is not None
-        db.session.expunge(entry)
-        return entry
+    return f"/{lang}/manage/{manage_token(app, entry_id)}"
 
 
 def _logo_of(app: Flask, entry_id: int) -> bytes | None:
     with app.app_context():
         logo = db.session.get(Logo, entry_id)
         return None if logo is None else logo.content
-
-
-def _actions(app: Flask, entry_id: int) -> list[str]:
-    with app.app_context():
-        return list(
-            db.session.scalars(
-                select(AuditEvent.action)
-                .where(AuditEvent.endorsement_id == entry_id)
-                .order_by(AuditEvent.id)
-            )
-        )
 
 
 # 1. Withdrawing and erasing ask on a page of their own.
@@ -102,12 +89,12 @@ def test_withdrawing_and_erasing_ask_first_on_a_page_of_their_own(
     assert f'action="{path}/{action}"' in body
     assert button in body
     assert f'href="{path}"' in body  # and a way back
-    assert _entry(app, entry_id).state == State.APPROVED  # asking changed nothing
+    assert entry_of(app, entry_id).state == State.APPROVED  # asking changed nothing
 
     token = csrf_token(client, f"{path}/{action}")
     response = client.post(f"{path}/{action}", data={"csrf_token": token})
     assert response.status_code == 303
-    assert _entry(app, entry_id).state == State.WITHDRAWN
+    assert entry_of(app, entry_id).state == State.WITHDRAWN
 
 
 def test_the_erase_question_says_it_cannot_be_undone_in_every_language(
@@ -165,13 +152,13 @@ def test_a_new_logo_on_a_published_entry_goes_back_to_review(
     response = _send_logo(client, path, _png((0, 90, 200)))
     assert response.status_code == 303
     assert "done=logo_review" in response.headers["Location"]
-    assert _entry(app, entry_id).state == State.VERIFIED
+    assert entry_of(app, entry_id).state == State.VERIFIED
     new = _logo_of(app, entry_id)
     assert new is not None
     assert new != old.content
     assert new.startswith(b"RIFF")  # re-encoded as WebP, never the uploaded bytes
     assert client.get(f"/logos/{entry_id}.webp").status_code == 404  # not public unchecked
-    assert _actions(app, entry_id)[-2:] == ["logo.replace", "transition"]
+    assert actions_of(app, entry_id)[-2:] == ["logo.replace", "transition"]
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "back in review" in page
 
@@ -184,7 +171,7 @@ def test_a_new_logo_while_waiting_for_review_just_replaces_it(
     assert "leaves the list of supporters" not in client.get(path).get_data(as_text=True)
     response = _send_logo(client, path, _png())
     assert "done=logo_saved" in response.headers["Location"]
-    assert _entry(app, entry_id).state == State.VERIFIED
+    assert entry_of(app, entry_id).state == State.VERIFIED
     assert _logo_of(app, entry_id) is not None
 
 
@@ -198,7 +185,7 @@ def test_a_new_logo_takes_a_waiting_correction_to_review_with_it(
     with app.app_context():
         assert db.session.scalar(select(Correction.name)) == "New Name"
     _send_logo(client, path, _png())
-    entry = _entry(app, entry_id)
+    entry = entry_of(app, entry_id)
     assert (entry.name, entry.state) == ("New Name", State.VERIFIED)
     with app.app_context():
         assert db.session.scalar(select(Correction)) is None
@@ -245,7 +232,7 @@ def test_a_new_logo_is_refused_without_consent_or_file_and_nothing_changes(
     assert "Please choose an image file." in nothing.get_data(as_text=True)
     bad = _send_logo(client, path, b"GIF89a not really")
     assert bad.status_code == 400
-    assert _entry(app, entry_id).state == State.APPROVED
+    assert entry_of(app, entry_id).state == State.APPROVED
     assert _logo_of(app, entry_id) is None
 
 
@@ -259,9 +246,9 @@ def test_the_signer_removes_the_logo_at_once_and_it_stays_published(
     assert response.status_code == 303
     assert "done=logo_removed" in response.headers["Location"]
     assert _logo_of(app, entry_id) is None
-    assert _entry(app, entry_id).state == State.APPROVED
+    assert entry_of(app, entry_id).state == State.APPROVED
     assert client.get(f"/logos/{entry_id}.webp").status_code == 404
-    assert _actions(app, entry_id)[-1] == "logo.remove"
+    assert actions_of(app, entry_id)[-1] == "logo.remove"
     again = client.post(f"{path}/logo/remove", data={"csrf_token": csrf_token(client, path)})
     assert "done=unchanged" in again.headers["Location"]
     forged = client.post(f"{path}/logo/remove", data={"csrf_token": "forged"})

@@ -21,38 +21,20 @@ from endorse.models import (
     Region,
     State,
 )
-from endorse.tokens import Purpose, TokenUsed, make_token
+from endorse.tokens import TokenUsed
 
-from .helpers import a_logo, make_endorsement, make_user
-
-
-def _trail(app: Flask, entry_id: int) -> list[tuple[Any, ...]]:
-    with app.app_context():
-        events = db.session.scalars(
-            select(AuditEvent).where(AuditEvent.endorsement_id == entry_id).order_by(AuditEvent.id)
-        )
-        return [
-            (e.actor_kind, e.actor_user_id, e.action, e.from_state, e.to_state, e.reason)
-            for e in events
-        ]
-
-
-def _manage_token(app: Flask, entry_id: int) -> str:
-    with app.app_context():
-        nonce = db.session.get_one(Endorsement, entry_id).token_nonce
-        return make_token(Purpose.MANAGE, entry_id, nonce)
-
+from .helpers import a_logo, make_endorsement, make_user, manage_token, trail_of
 
 SIGNER = (ActorKind.SIGNER, None)
 
 
 def test_a_signers_withdrawal_is_on_record_as_theirs(app: Flask) -> None:
     entry_id = make_endorsement(app, State.APPROVED)
-    token = _manage_token(app, entry_id)
-    seen = len(_trail(app, entry_id))
+    token = manage_token(app, entry_id)
+    seen = len(trail_of(app, entry_id))
     with app.app_context():
         assert operations.withdraw_by_signer(token) is True
-    assert _trail(app, entry_id)[seen:] == [
+    assert trail_of(app, entry_id)[seen:] == [
         (*SIGNER, "transition", State.APPROVED, State.WITHDRAWN, "withdrawn by the signer")
     ]
 
@@ -60,17 +42,17 @@ def test_a_signers_withdrawal_is_on_record_as_theirs(app: Flask) -> None:
 def test_a_signers_erasure_is_on_record_as_theirs(app: Flask) -> None:
     """Their correction waiting for review goes with their data, for the same reason."""
     entry_id = make_endorsement(app, State.APPROVED, news_opt_in=True)
-    token = _manage_token(app, entry_id)
+    token = manage_token(app, entry_id)
     with app.app_context():
         assert operations.edit_by_signer(token, _fields(statement="Proposed.")).outcome == (
             "proposed"
         )
-    seen = len(_trail(app, entry_id))
+    seen = len(trail_of(app, entry_id))
     with app.app_context():
         operations.erase_by_signer(token)
         assert db.session.get_one(Endorsement, entry_id).news_opt_in is False
     reason = "erased at the signer's request"
-    assert _trail(app, entry_id)[seen:] == [
+    assert trail_of(app, entry_id)[seen:] == [
         (*SIGNER, "correction.drop", None, None, reason),
         (*SIGNER, "erase", None, None, reason),
         (*SIGNER, "transition", State.APPROVED, State.WITHDRAWN, reason),
@@ -90,7 +72,7 @@ def _fields(**changes: Any) -> operations.PublicFields:
 
 def test_each_signer_edit_returns_what_became_of_it_and_the_changes(app: Flask) -> None:
     published = make_endorsement(app, State.APPROVED)
-    token = _manage_token(app, published)
+    token = manage_token(app, published)
     edits = [
         ({}, "unchanged", {}),
         ({"city": "Liège"}, "proposed", {"city": ["Namur", "Liège"]}),
@@ -103,7 +85,7 @@ def test_each_signer_edit_returns_what_became_of_it_and_the_changes(app: Flask) 
                 outcome, recorded
             )
     waiting = make_endorsement(app, State.VERIFIED, contact_email="v@org.example")
-    token = _manage_token(app, waiting)
+    token = manage_token(app, waiting)
     with app.app_context():
         assert operations.edit_by_signer(token, _fields()) == operations.SignerEdit("unchanged", {})
         assert operations.edit_by_signer(token, _fields(city="Gent")) == operations.SignerEdit(
@@ -116,18 +98,18 @@ def test_accepting_a_correction_the_live_version_already_says_is_still_on_record
 ) -> None:
     moderator = audit.Actor.moderator(make_user(app, "accepter@campaign.example"))
     entry_id = make_endorsement(app, State.APPROVED)
-    token = _manage_token(app, entry_id)
+    token = manage_token(app, entry_id)
     with app.app_context():
         operations.edit_by_signer(token, _fields(city="Liège"))
         waiting = operations.pending_correction(entry_id)
         assert waiting is not None
         correction_id = waiting.id
         operations.edit(entry_id, moderator, _fields(city="Liège"), "typo seen by phone")
-    seen = len(_trail(app, entry_id))
+    seen = len(trail_of(app, entry_id))
     with app.app_context():
         assert operations.accept_correction(entry_id, correction_id, moderator, "as asked")
     by = (ActorKind.MODERATOR, moderator.user_id)
-    assert _trail(app, entry_id)[seen:] == [(*by, "correction.accept", None, None, "as asked")]
+    assert trail_of(app, entry_id)[seen:] == [(*by, "correction.accept", None, None, "as asked")]
 
 
 def test_erasure_keeps_a_rejections_code_and_nothing_typed_after_it(app: Flask) -> None:
@@ -139,7 +121,7 @@ def test_erasure_keeps_a_rejections_code_and_nothing_typed_after_it(app: Flask) 
         db.session.get_one(Endorsement, legacy).rejection_reason = "typed freely"
         db.session.commit()
         for entry_id in (noted, legacy):
-            operations.erase_by_signer(_manage_token(app, entry_id))
+            operations.erase_by_signer(manage_token(app, entry_id))
         assert db.session.get_one(Endorsement, noted).rejection_reason == "other"
         assert db.session.get_one(Endorsement, legacy).rejection_reason is None
 
@@ -173,7 +155,7 @@ def test_an_entry_added_by_hand_walks_the_signers_states_on_record(app: Flask) -
                 "no consent",
             )
     by = (ActorKind.MODERATOR, moderator.user_id)
-    assert _trail(app, entry_id) == [
+    assert trail_of(app, entry_id) == [
         (*by, "signed", None, State.UNVERIFIED, None),
         (*by, "transition", State.UNVERIFIED, State.VERIFIED, "signed on paper in May"),
         (*by, "transition", State.VERIFIED, State.APPROVED, "signed on paper in May"),
@@ -184,7 +166,7 @@ def test_a_manage_link_to_an_entry_that_is_gone_is_used_up(app: Flask) -> None:
     """A purged entry's old link: refused as a used one (the page offers a new link), not
     an error."""
     entry_id = make_endorsement(app)
-    token = _manage_token(app, entry_id)
+    token = manage_token(app, entry_id)
     with app.app_context():
         db.session.delete(db.session.get_one(Endorsement, entry_id))
         db.session.commit()
@@ -206,7 +188,7 @@ def test_a_new_logo_takes_a_published_entry_and_its_waiting_correction_to_review
     app: Flask,
 ) -> None:
     entry_id = make_endorsement(app, State.APPROVED, statement="Live words.")
-    token = _manage_token(app, entry_id)
+    token = manage_token(app, entry_id)
     logo = a_logo()
     with app.app_context():
         fields = operations.PublicFields(
@@ -217,10 +199,10 @@ def test_a_new_logo_takes_a_published_entry_and_its_waiting_correction_to_review
             statement="Corrected words.",
         )
         assert operations.edit_by_signer(token, fields).outcome == "proposed"
-    seen = len(_trail(app, entry_id))
+    seen = len(trail_of(app, entry_id))
     with app.app_context():
         assert operations.replace_logo_by_signer(token, logo).outcome == "logo_review"
-    assert _trail(app, entry_id)[seen:] == [
+    assert trail_of(app, entry_id)[seen:] == [
         (*SIGNER, "logo.replace", None, None, None),
         (*SIGNER, "correction.drop", None, None, "sent to review with the new logo"),
         (*SIGNER, "edit", None, None, "edited by the signer"),
@@ -234,12 +216,12 @@ def test_a_new_logo_takes_a_published_entry_and_its_waiting_correction_to_review
 def test_moderators_decisions_keep_their_reasons(app: Flask) -> None:
     entry_id = make_endorsement(app, State.APPROVED)
     by = (ActorKind.SYSTEM, None)
-    seen = len(_trail(app, entry_id))
+    seen = len(trail_of(app, entry_id))
     with app.app_context():
         assert operations.hide(entry_id, operations.SYSTEM, "checking a complaint") is True
         assert operations.unhide(entry_id, operations.SYSTEM, "complaint unfounded") is True
         assert operations.hide(entry_id, operations.SYSTEM) is True
-    assert _trail(app, entry_id)[seen:] == [
+    assert trail_of(app, entry_id)[seen:] == [
         (*by, "transition", State.APPROVED, State.HIDDEN, "checking a complaint"),
         (*by, "transition", State.HIDDEN, State.APPROVED, "complaint unfounded"),
         (*by, "transition", State.APPROVED, State.HIDDEN, None),
@@ -279,7 +261,7 @@ def test_an_edit_records_each_field_before_and_after_empty_included(app: Flask) 
         assert operations.edit(entry_id, operations.SYSTEM, cleared) == {
             "website": ["ligue.example", None]
         }
-    assert [step[5] for step in _trail(app, entry_id) if step[2] == "edit"] == ["typo", None]
+    assert [step[5] for step in trail_of(app, entry_id) if step[2] == "edit"] == ["typo", None]
     withdrawn = make_endorsement(app, State.WITHDRAWN, contact_email="gone@org.example")
     with app.app_context(), pytest.raises(operations.NotEditable) as refused:
         operations.edit(withdrawn, operations.SYSTEM, fields)
