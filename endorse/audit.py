@@ -26,6 +26,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, func, insert, select, text, update
 
+from .database import in_chunks
 from .extensions import db
 from .models import ActorKind, AuditDetails, AuditEvent, State
 from .models.types import utcnow
@@ -239,8 +240,7 @@ def erase_about_many(endorsement_ids: Sequence[int], mentions: Iterable[str] = (
     """``erase_about`` for many endorsements at once (undoing an import): one statement per
     thousand of them, and one read of the exports' filters for all their mentions."""
     erased = 0
-    for start in range(0, len(endorsement_ids), _CHUNK):
-        chunk = endorsement_ids[start : start + _CHUNK]
+    for chunk in in_chunks(endorsement_ids):
         erased += _erase_details(AuditEvent.endorsement_id.in_(chunk))
     wanted = {text_.strip().lower() for text_ in mentions if text_ and text_.strip()}
     if not wanted:
@@ -256,9 +256,6 @@ def erase_about_many(endorsement_ids: Sequence[int], mentions: Iterable[str] = (
     if named:
         erased += _erase_details(AuditEvent.id.in_(named))
     return erased
-
-
-_CHUNK = 1000
 
 
 def erase_exports_before(cutoff: datetime) -> int:

@@ -19,9 +19,9 @@ gunicorn kills). Commands and migrations run without one: a long import is no er
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Flask, current_app, has_request_context
 from sqlalchemy import Engine, event
@@ -81,6 +81,19 @@ def _configure_sqlite(engine: Engine, busy_timeout: int) -> None:
     def _sqlite_begin(connection: Any) -> None:
         mode = connection.get_execution_options().get(_BEGIN_OPTION, "")
         connection.exec_driver_sql("BEGIN IMMEDIATE" if mode == "immediate" else "BEGIN")
+
+
+#: Values one ``IN (...)`` list may hold: bound parameters are capped (SQLite 32,766,
+#: PostgreSQL 65,535 a statement), and short lists keep each statement quick.
+IN_LIST_MAX = 1000
+
+_T = TypeVar("_T")
+
+
+def in_chunks(values: Sequence[_T], size: int = IN_LIST_MAX) -> Iterator[Sequence[_T]]:
+    """``values`` in consecutive slices of at most ``size``, for one statement each."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 @contextmanager

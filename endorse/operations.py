@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from . import audit, projections
 from .audit import SIGNER, SYSTEM, Actor  # noqa: F401  (SYSTEM: re-exported for callers)
-from .database import checkpoint, write_transaction
+from .database import checkpoint, in_chunks, write_transaction
 from .errors import DomainError, NotFound
 from .extensions import db
 from .logos import ProcessedLogo
@@ -616,10 +616,10 @@ def erase_and_withdraw_many(entries: Sequence[Endorsement], actor: Actor, reason
         entry.news_opt_in = False
         entry.token_nonce = new_nonce()  # every link sent to the old address stops working
     db.session.flush()
-    for start in range(0, len(ids), 1000):
+    for chunk in in_chunks(ids):
         db.session.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.endorsement_id.in_(ids[start : start + 1000]))
+            .where(OutboxMessage.endorsement_id.in_(chunk))
             .values(recipient="", subject="", body_text="", body_html="")
         )
     audit.record_each(actor, "erase", ids, reason=reason)

@@ -27,6 +27,7 @@ from flask import Flask, current_app, has_app_context
 from sqlalchemy import delete, event, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from .database import in_chunks
 from .extensions import db
 from .models import (
     PUBLIC_STATES,
@@ -117,11 +118,8 @@ def count_out(entries: Sequence[Endorsement]) -> None:
     """Stop counting many endorsements that were public (undoing an import): one tally
     update per key, and their search rows deleted a thousand at a time."""
     _count_many(entries, -1)
-    ids = [entry.id for entry in entries]
-    for start in range(0, len(ids), 1000):
-        db.session.execute(
-            delete(SearchName).where(SearchName.endorsement_id.in_(ids[start : start + 1000]))
-        )
+    for chunk in in_chunks([entry.id for entry in entries]):
+        db.session.execute(delete(SearchName).where(SearchName.endorsement_id.in_(chunk)))
 
 
 def _count_many(entries: Sequence[Endorsement], sign: int) -> None:

@@ -19,7 +19,7 @@ from sqlalchemy import delete, insert, select, text
 
 from .. import audit, operations, projections
 from ..audit import Actor
-from ..database import checkpoint, write_transaction
+from ..database import checkpoint, in_chunks, write_transaction
 from ..errors import DomainError, NotFound
 from ..extensions import db
 from ..mail import messages
@@ -168,11 +168,11 @@ def _existing(names: list[str]) -> dict[str, Existing]:
     imported by mistake and undone may be imported again once corrected)."""
     undone = select(SupporterImport.id).where(SupporterImport.status == ImportStatus.UNDONE)
     found: dict[str, Existing] = {}
-    for start in range(0, len(names), _NAME_CHUNK):
+    for chunk in in_chunks(names, _NAME_CHUNK):
         rows = db.session.execute(
             select(Endorsement.normalized_name, Endorsement.id, Endorsement.state)
             .where(
-                Endorsement.normalized_name.in_(names[start : start + _NAME_CHUNK]),
+                Endorsement.normalized_name.in_(chunk),
                 (Endorsement.import_id.is_(None)) | Endorsement.import_id.not_in(undone),
             )
             .order_by(Endorsement.id)
