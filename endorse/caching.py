@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from flask import Flask, Request, Response, current_app, request
 from flask.sessions import NullSession, SecureCookieSession, SecureCookieSessionInterface
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 #: Blueprints whose pages are personal: they keep a session (sign-in, CSRF) and are never stored.
 PERSONAL_BLUEPRINTS = frozenset({"moderation"})
@@ -77,6 +78,14 @@ def shared_file(content: bytes, content_type: str, etag: str, fresh: int | None 
 def personal(response: Response) -> Response:
     """Mark ``response`` as for this visitor only: no browser history, no shared cache."""
     response.headers["Cache-Control"] = "no-store, private"
+    return response
+
+
+def by_language(response: WerkzeugResponse) -> WerkzeugResponse:
+    """A response chosen by the visitor's own ``Accept-Language`` (the redirect from ``/``):
+    no shared cache keeps it, and a browser asks again."""
+    response.headers["Vary"] = "Accept-Language"
+    response.headers["Cache-Control"] = "private, max-age=0"
     return response
 
 

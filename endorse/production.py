@@ -15,6 +15,7 @@ from werkzeug.sansio.utils import host_is_trusted
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
+from . import caching
 from .error_pages import render_error
 from .extensions import db
 
@@ -84,5 +85,4 @@ def init_app(app: Flask) -> None:
             response.status_code = 503
         else:
             response = jsonify(status="ok", database="ok")
-        response.cache_control.no_store = True
-        return response
+        return caching.personal(response)

@@ -95,11 +95,7 @@ BAD_LINK_MESSAGES = {
 
 @bp.get("/")
 def root() -> ResponseReturnValue:
-    response = redirect(url_for("public.home", lang=preferred_language()))
-    # Chosen by the visitor's own Accept-Language: no shared cache keeps it.
-    response.headers["Vary"] = "Accept-Language"
-    response.headers["Cache-Control"] = "private, max-age=0"
-    return response
+    return caching.by_language(redirect(url_for("public.home", lang=preferred_language())))
 
 
 @bp.get("/<lang:lang>/")
