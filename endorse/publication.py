@@ -65,7 +65,7 @@ class PublicEntry(PublicFields):
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SupporterQuery:
     """What a visitor asks of the list; every field optional."""
 
@@ -76,7 +76,7 @@ class SupporterQuery:
     letter: str | None = None  # a–z or "#"
     after: int | None = None  # the id of the last entry of the previous page
     before: int | None = None  # the id of the first entry of the next page
-    per_page: int = 50
+    per_page: int  # ENDORSE_PER_PAGE unless the visitor asked for another size
 
     def filters(self) -> dict[str, str]:
         """The filters as query-string values, without the page position."""
