@@ -4,6 +4,7 @@ organisation by hand (moderators)."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -13,9 +14,18 @@ from sqlalchemy import func, select
 
 from endorse import importing, projections
 from endorse.extensions import db
-from endorse.models import AuditEvent, Endorsement, State, SupporterImport, User
+from endorse.mail import outbox
+from endorse.models import (
+    AuditEvent,
+    Endorsement,
+    MailKind,
+    OutboxMessage,
+    State,
+    SupporterImport,
+    User,
+)
 
-from .helpers import csrf_token, errors_on
+from .helpers import csrf_token, errors_on, text_of
 from .test_import_supporters import GOOD
 
 NOTE = "Signed by email to the coordinator, 2023-2025"
@@ -193,3 +203,39 @@ def test_a_moderator_adds_one_organisation_by_hand(app: Flask, moderator: FlaskC
     )
     assert bad.status_code == 400
     assert len(errors_on(bad)) >= 2
+
+
+def test_the_console_sends_claim_mails_when_asked_once_each(
+    app: Flask, admin: FlaskClient, client: FlaskClient, mailbox: Any
+) -> None:
+    preview_url = _upload(admin, GOOD.encode(), language="fr", claim_mails="y").headers["Location"]
+    page = admin.get(preview_url).get_data(as_text=True)
+    assert "Each contact with an email address gets one email." in page
+    done = admin.post(preview_url, data={"csrf_token": csrf_token(admin, preview_url)})
+    assert done.status_code == 303
+    index = admin.get("/moderate/import").get_data(as_text=True)
+    assert "3 organisations imported and published; 2 emails queued." in index
+    with app.app_context():
+        outbox.deliver()  # whatever the response did not send already
+    mails = mailbox.wait_for(2)
+    assert {str(m["To"]) for m in mails} == {"marie@ligue.example", "jan@synd.example"}
+    for mail in mails:
+        link = re.search(r"http://endorse\.test(/fr/manage/[\w.-]+)", text_of(mail))
+        assert link, text_of(mail)
+        assert client.get(link.group(1)).status_code == 200
+    # The same file again: nothing new to import, so no second mail.
+    again = _upload(admin, GOOD.encode(), language="fr", claim_mails="y").headers["Location"]
+    admin.post(again, data={"csrf_token": csrf_token(admin, again)})
+    with app.app_context():
+        claims = select(func.count()).select_from(OutboxMessage)
+        assert db.session.scalar(claims.where(OutboxMessage.kind == MailKind.CLAIM)) == 2
+
+
+def test_without_the_console_option_no_claim_mail_is_queued(app: Flask, admin: FlaskClient) -> None:
+    preview_url = _upload(admin, GOOD.encode(), language="fr").headers["Location"]
+    page = admin.get(preview_url).get_data(as_text=True)
+    assert "No email is sent." in page
+    admin.post(preview_url, data={"csrf_token": csrf_token(admin, preview_url)})
+    assert _organisations(app) == 3
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
