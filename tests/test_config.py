@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from endorse import create_app
+from endorse.config import DEMO_CONTACT_EMAIL
 from endorse.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,6 +78,23 @@ def test_debug_and_tests_use_a_clearly_fake_contact_address(
     monkeypatch.setenv("ENDORSE_CONTACT_EMAIL", " write@campaign.example ")
     production = create_app({"SECRET_KEY": "k" * 32, "INSTANCE_PATH": str(tmp_path)})
     assert production.config["CONTACT_EMAIL"] == "write@campaign.example"
+
+
+@pytest.mark.system  # a development process, as `make run` starts it
+def test_the_development_server_uses_the_fake_contact_address(tmp_path: Path) -> None:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("ENDORSE_", "FLASK_"))}
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "--debug", "endorse", "config"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**clean, "ENDORSE_INSTANCE_PATH": str(tmp_path)},
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"CONTACT_EMAIL = {DEMO_CONTACT_EMAIL!r}" in result.stdout.splitlines()
+    assert DEMO_CONTACT_EMAIL.endswith(".invalid")
 
 
 def test_environment_variables_configure_the_app(
