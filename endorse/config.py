@@ -182,11 +182,12 @@ def _settle(app: Flask) -> None:
         # Over https the console's cookie never travels in clear; over plain http (a LAN,
         # development) a Secure cookie would never come back and no one could sign in.
         cfg["SESSION_COOKIE_SECURE"] = base.scheme == "https"
-    cfg["ALLOWED_HOSTS"] = [
+    hosts = [
         base.hostname or "",
         *_as_list(cfg["TRUSTED_HOSTS"]),
         *(["localhost", "127.0.0.1"] if not production else []),
     ]
+    cfg["ALLOWED_HOSTS"] = list(dict.fromkeys(hosts))  # each once, the base URL's first
     # Flask would check its TRUSTED_HOSTS on every Host it reads, a load balancer's probe of
     # /healthz by address too: production.TrustedHosts checks ALLOWED_HOSTS instead.
     cfg["TRUSTED_HOSTS"] = None
