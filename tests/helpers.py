@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import re
 import socket
 import threading
@@ -20,7 +21,7 @@ from sqlalchemy import select
 
 from endorse import operations
 from endorse.extensions import db
-from endorse.models import AuditEvent, Category, Endorsement, Region, State
+from endorse.models import AuditDetails, AuditEvent, Category, Endorsement, Region, State
 from endorse.tokens import Purpose, make_token
 
 CSRF = re.compile(r'name="csrf_token"[^>]*?value="([^"]+)"')
@@ -276,6 +277,18 @@ def trail_of(app: Flask, entry_id: int) -> list[tuple[Any, ...]]:
             (e.actor_kind, e.actor_user_id, e.action, e.from_state, e.to_state, e.reason)
             for e in events
         ]
+
+
+def audit_log(app: Flask, prefix: str) -> list[tuple[str, dict[str, Any]]]:
+    """The audit records whose action starts with ``prefix``, with their details, in order."""
+    with app.app_context():
+        rows = db.session.execute(
+            select(AuditEvent.action, AuditDetails.data)
+            .join(AuditDetails, AuditDetails.event_id == AuditEvent.id)
+            .where(AuditEvent.action.startswith(prefix))
+            .order_by(AuditEvent.id)
+        ).all()
+    return [(action, json.loads(data)) for action, data in rows]
 
 
 def make_user(app: Flask, email: str, role: str = "moderator") -> int:

@@ -4,7 +4,6 @@ testimonies, edited in the console, audited, shown at once and rendered safely."
 from __future__ import annotations
 
 import io
-import json
 import re
 from typing import Any
 
@@ -17,9 +16,9 @@ from sqlalchemy import select
 from endorse.audit import SYSTEM
 from endorse.content import lists
 from endorse.extensions import db
-from endorse.models import AuditDetails, AuditEvent, ContentImage
+from endorse.models import ContentImage
 
-from .helpers import csrf_token, post_action
+from .helpers import audit_log, csrf_token, post_action
 
 LANGUAGES = ["en", "fr", "nl"]
 
@@ -30,18 +29,6 @@ def _png(
     out = io.BytesIO()
     Image.new("RGB", size, colour).save(out, format="PNG")
     return out.getvalue()
-
-
-def _trail(app: Flask, prefix: str) -> list[tuple[str, dict[str, Any]]]:
-    """The audit records whose action starts with ``prefix``, with their details, in order."""
-    with app.app_context():
-        rows = db.session.execute(
-            select(AuditEvent.action, AuditDetails.data)
-            .join(AuditDetails, AuditDetails.event_id == AuditEvent.id)
-            .where(AuditEvent.action.startswith(prefix))
-            .order_by(AuditEvent.id)
-        ).all()
-    return [(action, json.loads(data)) for action, data in rows]
 
 
 def _questions(client: FlaskClient, lang: str) -> list[str]:
@@ -99,7 +86,7 @@ def test_admins_add_reorder_and_remove_faq_questions_per_language(
         if other != lang:
             assert _questions(client, other) == before[other]
 
-    trail = _trail(app, "content.faq")
+    trail = audit_log(app, "content.faq")
     assert [action for action, _d in trail] == [
         "content.faq.add",
         *["content.faq.move"] * 4,
@@ -161,7 +148,7 @@ def test_bad_items_are_refused_with_their_reason_and_nothing_changes(
         == 400
     )
     assert post_action(admin, f"{listing}/nothing/move", listing, direction="up").status_code == 404
-    assert _trail(app, "content.faq") == []
+    assert audit_log(app, "content.faq") == []
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -196,7 +183,7 @@ def test_admins_edit_the_position_on_the_home_page(
     assert default_heading not in home
     other = next(code for code in LANGUAGES if code != lang)
     assert "Position 2027" not in client.get(f"/{other}/").get_data(as_text=True)
-    assert [a for a, _d in _trail(app, "content.")] == [
+    assert [a for a, _d in audit_log(app, "content.")] == [
         "content.page",
         "content.position.add",
         "content.position.remove",
@@ -243,7 +230,7 @@ def test_experts_are_a_list_with_photo_and_link(
     assert client.get(photo).status_code == 404  # the photo leaves with its item
     with app.app_context():
         assert db.session.scalars(select(ContentImage)).all() == []
-    assert [a for a, _d in _trail(app, "content.experts")] == [
+    assert [a for a, _d in audit_log(app, "content.experts")] == [
         "content.experts.add",
         "content.experts.remove",
     ]
@@ -323,3 +310,9 @@ def test_a_testimony_shows_a_photo_only_with_recorded_consent(
     dropped = post_action(admin, edit, edit, **TESTIMONY, child="y", consent="none", drop_photo="y")
     assert dropped.status_code == 302
     assert "/photos/" not in client.get("/nl/testimonies").get_data(as_text=True)
+    assert [a for a, _d in audit_log(app, "content.testimonies")] == [
+        "content.testimonies.add",
+        "content.testimonies.add",
+        "content.testimonies.edit",
+    ]
+    assert all(d["language"] == "nl" for _a, d in audit_log(app, "content.testimonies"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from hashlib import sha256
 from typing import Any
 
 import pytest
@@ -13,7 +14,7 @@ from PIL import Image
 
 from endorse.models import Category, Region, State
 
-from .helpers import VALID_SIGNATURE, csrf_token, make_endorsement, post_action
+from .helpers import VALID_SIGNATURE, audit_log, csrf_token, make_endorsement, post_action
 
 PUBLIC_PAGES = [
     "/{}/",
@@ -236,6 +237,13 @@ def test_the_dossier_is_uploaded_as_pdf_and_downloaded(
     assert "Dossier_complet.pdf" in download.headers["Content-Disposition"]
     assert client.get("/nl/dossier").data == pdf  # the French file until a Dutch one exists
     assert "/fr/dossier" in client.get("/fr/more-info").get_data(as_text=True)
+    # Only the accepted file is on record, with its language and digest.
+    assert audit_log(app, "content.dossier") == [
+        (
+            "content.dossier",
+            {"language": "fr", "sha256": sha256(pdf).hexdigest(), "size": len(pdf)},
+        )
+    ]
 
 
 def test_a_too_large_dossier_is_refused(app_factory: Any) -> None:
