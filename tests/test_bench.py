@@ -57,3 +57,28 @@ def test_the_smoke_run_prints_every_scenario_without_errors(database: str, drive
     signups = next(x for x in result.stdout.splitlines() if x.startswith("sign-up"))
     assert float(re.split(r"\s{2,}", signups)[2].replace(",", "")) > 0
     assert re.search(r"RSS per worker after big day #2: \d+ MB", result.stdout)
+
+
+@pytest.mark.parametrize("database", ["sqlite"] + (["postgresql"] if PG_URL else []))
+def test_the_import_benchmark_imports_skips_the_duplicates_and_undoes(database: str) -> None:
+    args = [sys.executable, "-m", "bench", "--import", "--rows", "300", "--existing", "150"]
+    env = {**os.environ}
+    if database == "sqlite":
+        args.append("--sqlite")
+    else:
+        env["ENDORSE_BENCH_DATABASE_URL"] = str(PG_URL).rpartition("/")[0] + "/endorse_bench"
+    result = subprocess.run(
+        args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    lines = result.stdout.splitlines()
+    # 300 rows, 100 of them among the 150 already in: 200 new, the count 350.
+    assert "imported 200, skipped 100" in lines
+    assert "public count now 350" in lines
+    assert "audit chain intact: True" in lines
+    for step, rows in [("dry run", 300), ("import (", 300), ("undo", 200)]:
+        line = next(x for x in lines if x.startswith(step))
+        figures = re.search(r"([\d,]+) rows\s+([\d.]+) s\s+([\d,]+) rows/s", line)
+        assert figures, line
+        assert int(figures[1].replace(",", "")) == rows
+        assert int(figures[3].replace(",", "")) > 0
