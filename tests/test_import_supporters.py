@@ -7,6 +7,7 @@ import re
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 from flask import Flask
@@ -217,6 +218,21 @@ def test_imported_entries_are_public_counted_searchable_and_dated_when_they_sign
             assert recount().organisations == 4  # the bulk tallies agree with a recount
 
 
+def test_the_feed_places_imported_entries_on_the_day_they_signed(app: Flask, client: Any) -> None:
+    _run(app, GOOD, language="en")
+    root = ElementTree.fromstring(client.get("/en/feed.atom").data)  # noqa: S314  (our own)
+    atom = "{http://www.w3.org/2005/Atom}"
+    dated = {
+        entry.findtext(f"{atom}title"): entry.findtext(f"{atom}updated")
+        for entry in root.iter(f"{atom}entry")
+    }
+    assert dated["Ligue des familles asbl"] == "2024-03-15T12:00:00+00:00"
+    assert dated["Kinderrechtenhuis vzw"] == "2024-03-16T12:00:00+00:00"
+    # No date in the file: the import's day, so the newest at the top.
+    assert list(dated)[0] == "Syndicat des enseignants"
+    assert str(dated["Syndicat des enseignants"]).startswith(datetime.now(UTC).date().isoformat())
+
+
 def test_each_entry_is_audited_with_the_importer_and_the_files_hash(app: Flask) -> None:
     user_id = make_user(app, "coordinator@campaign.example", "admin")
     outcome = _run(app, GOOD, actor=Actor.moderator(user_id), language="en")
@@ -407,7 +423,10 @@ def test_the_cli_imports_names_the_moderator_and_undoes(
     assert _count(app, Endorsement.state == State.WITHDRAWN) == 3
 
 
-@pytest.mark.parametrize(("lang", "words"), [("en", "signed before"), ("fr", "signé avant")])
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [("en", "signed before"), ("fr", "signé avant"), ("nl", "tekende vóór deze site")],
+)
 def test_the_privacy_page_covers_imported_contacts(client: Any, lang: str, words: str) -> None:
     page = client.get(f"/{lang}/privacy").get_data(as_text=True)
     assert words in page
