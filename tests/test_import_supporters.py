@@ -31,7 +31,7 @@ from endorse.models import (
 )
 from endorse.moderation import queries
 
-from .helpers import Mailbox, make_endorsement, make_user, text_of
+from .helpers import Mailbox, html_of, make_endorsement, make_user, text_of
 
 HEADER = "name,category,city,region,website,statement,contact_name,contact_email,language,signed_on"
 GOOD = (
@@ -338,6 +338,11 @@ def test_claim_mails_go_once_each_in_their_language_with_a_working_manage_link(
     assert "/fr/manage/" in french
     link = re.search(r"http://endorse\.test(/\w\w/manage/[\w.-]+)", french)
     assert link
+    # The HTML part in the campaign's layout: the same link as its one button, and why it came.
+    html = html_of(by_recipient["marie@ligue.example"])
+    assert f'class="mail-button" href="{link.group(0)}"' in html
+    assert "Vérifier notre inscription" in html
+    assert "Vous recevez cet e-mail une seule fois" in html
     # Valid for 30 days (ENDORSE_CLAIM_MAX_AGE), not the 2 of an asked-for manage link.
     time_machine.move_to(datetime.now(UTC) + timedelta(days=20))
     page = client.get(link.group(1))

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from endorse.config import LANGUAGES
 from endorse.extensions import db
 from endorse.mail import messages
-from endorse.models import Endorsement, RejectReason, State, User
+from endorse.models import Endorsement, MailKind, RejectReason, State, User
 from endorse.moderation.mail_previews import KINDS
 
 from .conftest import CONTACT_EMAIL
@@ -75,12 +75,14 @@ def _drafts(app: Flask) -> dict[str, tuple[messages.Draft, str | None]]:
             "digest": (messages.digest(user, "en", waiting), "/moderate/queue"),
             "rejected": (messages.rejected(entry, RejectReason.SPAM, "A note"), None),
             "correction_refused": (messages.correction_refused(entry), None),
+            "claim": (messages.claim(entry), "/nl/manage/"),
         }
 
 
 def test_every_mail_has_the_layout_one_button_and_a_footer(app: Flask) -> None:
     drafts = _drafts(app)
     assert set(drafts) == set(KINDS)  # the previews show every mail there is
+    assert set(KINDS) == {kind.value for kind in MailKind}  # ... every kind the outbox sends
     for name, (draft, path) in drafts.items():
         page = _parsed(draft.html)
         [logo] = [attrs for tag, attrs in page.tags if tag == "img"]
@@ -118,6 +120,7 @@ def test_the_footer_says_why_in_the_mails_language(app: Flask) -> None:
     assert "U krijgt deze e-mail" in drafts["confirm"][0].html
     assert "Vous recevez cet e-mail" in drafts["invite"][0].html
     assert "You get this mail each day" in drafts["digest"][0].html
+    assert "U krijgt deze e-mail één keer" in drafts["claim"][0].html
 
 
 def test_a_sent_confirmation_has_a_real_button_to_its_link(

@@ -114,6 +114,11 @@ _FIELDS: dict[str, LazyString] = {
     "filters": _l("Filters"),
     "failures": _l("Failed sign-ins"),
     "language": _l("Language"),
+    # An export's filters (queries.Filters), in the words of the search form.
+    "state": _l("State"),
+    "since": _l("Signed from"),
+    "until": _l("Signed until"),
+    "text": _l("Search"),
 }
 
 
@@ -210,11 +215,16 @@ def details(event: AuditEvent) -> list[tuple[str, str]]:
         elif key == "role" and isinstance(value, list):
             pairs.append((_field(key), " → ".join(_value(key, part) for part in value)))
         elif isinstance(value, dict):
-            shown = ", ".join(f"{_field(k)}: {_value(k, v)}" for k, v in value.items())
+            shown = ", ".join(labelled(_field(k), _value(k, v)) for k, v in value.items())
             pairs.append((_field(key), shown or "—"))
         else:
             pairs.append((_field(key), _value(key, value)))
     return pairs
+
+
+def labelled(label: str, value: str) -> str:
+    """ "Label: value", punctuated as the language wants it (French: a no-break space)."""
+    return _("%(label)s: %(value)s", label=label, value=value)
 
 
 def _field(name: str) -> str:

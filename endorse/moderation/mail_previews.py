@@ -68,6 +68,10 @@ KINDS: dict[str, tuple[object, Callable[[str], messages.Draft]]] = {
     ),
     "invite": (_l("Invitation to moderate"), lambda lang: messages.invite(_user(), lang)),
     "digest": (_l("Daily digest"), lambda lang: messages.digest(_user(), lang, _WAITING)),
+    "claim": (
+        _l("Listed from an import"),
+        lambda lang: messages.claim(_entry(lang, State.APPROVED)),
+    ),
 }
 
 

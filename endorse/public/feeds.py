@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from flask import Response, current_app, g, has_request_context, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from werkzeug.routing import Rule
 
 from .. import caching, projections, publication
 from ..config import LANGUAGES
@@ -27,20 +28,27 @@ FEED_SIZE = 50
 DISCOVERY_MAX_AGE = 3600  # robots.txt and the sitemap change rarely (a deployment, a dossier)
 PRIVATE_PREFIX = "/moderate/"  # the console: nothing for search engines there
 NOT_PAGES = frozenset({"public.feed"})  # public rules that are files, not pages
-#: Pages that answer one visitor's step (a form, its outcome, a link from a mail): of no use
-#: to someone searching, so left out of the sitemap and marked ``noindex`` (base.html).
+#: Pages that answer one visitor's step (a form, its outcome): of no use to someone searching,
+#: so left out of the sitemap and marked ``noindex`` (``unlisted``). Every page a token opens
+#: (a link from a mail) is unlisted by its rule, whatever its endpoint: no list to keep up.
 UNLISTED = frozenset(
     {
         "public.signed",  # /sign/check-your-inbox
-        "public.confirm",
         "public.confirmed",
         "public.resend",  # /new-link
         "public.manage_request",  # /manage
-        "public.manage",
         "public.manage_sent",
         "public.erased",  # /manage/erased
     }
 )
+ROBOTS_NOINDEX = "noindex"
+
+
+def unlisted(rule: Rule | None) -> bool:
+    """Whether the page of ``rule`` is a visitor's own: one of theirs, or behind a token (it
+    shows an organisation's details to whoever holds the link, so never to a search engine)."""
+    return rule is not None and (rule.endpoint in UNLISTED or "token" in rule.arguments)
+
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
@@ -51,7 +59,16 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 @bp.app_context_processor
 def _robots_meta() -> dict[str, bool]:
     """``noindex``: whether base.html asks search engines to leave this page out."""
-    return {"noindex": has_request_context() and request.endpoint in UNLISTED}
+    return {"noindex": has_request_context() and unlisted(request.url_rule)}
+
+
+@bp.after_app_request
+def _robots_header(response: Response) -> Response:
+    """The same in a header, so it holds for every answer there: an error, a redirect, a
+    page that does not extend base.html."""
+    if unlisted(request.url_rule):
+        response.headers["X-Robots-Tag"] = ROBOTS_NOINDEX
+    return response
 
 
 @bp.get("/robots.txt")
@@ -86,7 +103,7 @@ def _public_pages() -> list[tuple[str, dict[str, str]]]:
     for rule in current_app.url_map.iter_rules():
         if rule.endpoint.partition(".")[0] != "public" or "GET" not in (rule.methods or ()):
             continue
-        if rule.endpoint in NOT_PAGES or rule.endpoint in UNLISTED:
+        if rule.endpoint in NOT_PAGES or unlisted(rule):
             continue
         if "lang" not in rule.arguments:
             continue
