@@ -316,3 +316,24 @@ def test_a_testimony_shows_a_photo_only_with_recorded_consent(
         "content.testimonies.edit",
     ]
     assert all(d["language"] == "nl" for _a, d in audit_log(app, "content.testimonies"))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("slug", ["experts", "testimonies"])
+def test_an_empty_list_invites_people_to_write(
+    app: Flask, admin: FlaskClient, client: FlaskClient, lang: str, slug: str
+) -> None:
+    invitation = '<p class="empty-list">'
+    mailto = f'href="mailto:{app.config["CONTACT_EMAIL"]}"'
+    empty = client.get(f"/{lang}/{slug}").get_data(as_text=True)
+    assert invitation in empty
+    assert mailto in empty.split(invitation)[1].split("</p>")[0]
+    fields = (
+        {"name": "Dr A. Martin", "quote": "Detention harms."}
+        if slug == "experts"
+        else {"title": "Two weeks", "text": "We were afraid."}
+    )
+    assert _add(admin, slug, lang, **fields).status_code == 302
+    filled = client.get(f"/{lang}/{slug}").get_data(as_text=True)
+    assert invitation not in filled
+    assert ("Dr A. Martin" if slug == "experts" else "Two weeks") in filled
