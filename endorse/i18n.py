@@ -33,10 +33,15 @@ def preferred_language() -> str:
 
 
 def current_language() -> str:
+    """The page's language: its address's (``/fr/...``), even when no page matched it (a
+    404 under ``/fr/`` is in French), else the browser's."""
     lang = g.get("lang")
     if lang:
         return str(lang)
-    return preferred_language() if request else LANGUAGES[0]
+    if not request:
+        return LANGUAGES[0]
+    prefix = request.path.split("/", 2)[1]
+    return prefix if prefix in LANGUAGES else preferred_language()
 
 
 def _select_locale() -> str:

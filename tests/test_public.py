@@ -55,6 +55,21 @@ def test_an_unknown_language_is_404(client: Any) -> None:
     assert "Page not found" in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize(
+    ("lang", "title"),
+    [("en", "Page not found"), ("fr", "Page introuvable"), ("nl", "Pagina niet gevonden")],
+)
+def test_a_missing_page_answers_in_the_language_of_its_address(
+    client: Any, lang: str, title: str
+) -> None:
+    response = client.get(f"/{lang}/no-such-page", headers={"Accept-Language": "de, en;q=0.5"})
+    assert response.status_code == 404
+    body = response.get_data(as_text=True)
+    assert f'<html lang="{lang}">' in body
+    assert f"<h1>{title}</h1>" in body
+    assert f'href="/{lang}/"' in body  # back to the home page in that language
+
+
 def test_home_shows_the_position_and_the_count(app: Flask, client: Any) -> None:
     make_endorsement(app, State.APPROVED, contact_email="a@a.example", name="Org A")
     make_endorsement(app, State.VERIFIED, contact_email="b@b.example", name="Org B")
