@@ -68,6 +68,16 @@ def test_the_preferences_are_saved_and_the_console_speaks_the_chosen_language(
     assert (user.language, user.digest) == (None, True)
     page = moderator.get("/moderate/account", headers={"Accept-Language": "fr"})
     assert "Votre compte" in page.get_data(as_text=True)
+    # The audit log says it in words: the language's name, the digest on or off.
+    log = moderator.get(
+        "/moderate/audit?action=user.preferences", headers={"Accept-Language": "en"}
+    )
+    trail = log.get_data(as_text=True)
+    assert "Language: Nederlands" in trail
+    assert "Daily digest: No" in trail
+    assert "Daily digest: Yes" in trail
+    assert "True" not in trail
+    assert "False" not in trail
 
 
 def test_a_language_we_do_not_have_is_refused(app: Flask, moderator: FlaskClient) -> None:

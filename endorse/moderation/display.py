@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from ..i18n import LANGUAGE_NAMES
 from ..models import ActorKind, AuditEvent, Category, Region, RejectReason, Role, State
 from ..public.fields import SelectChoice
 
@@ -114,6 +115,7 @@ _FIELDS: dict[str, LazyString] = {
     "filters": _l("Filters"),
     "failures": _l("Failed sign-ins"),
     "language": _l("Language"),
+    "digest": _l("Daily digest"),
     # An export's filters (queries.Filters), in the words of the search form.
     "state": _l("State"),
     "since": _l("Signed from"),
@@ -251,6 +253,10 @@ def _value(name: str, value: Any) -> str:
     """A stored value as the console shows it: an enum's label, "—" for nothing."""
     if value is None or value == "":
         return "—"
+    if isinstance(value, bool):
+        return str(_("Yes") if value else _("No"))
+    if name == "language" and value in LANGUAGE_NAMES:
+        return LANGUAGE_NAMES[value]
     enum = _ENUMS.get(name)
     if enum is not None and value in enum.__members__.values():
         member = enum(value)
