@@ -35,20 +35,30 @@ PG_URL = os.environ.get("ENDORSE_TEST_DATABASE_URL")
 RUNS = [("sqlite", "wrk"), ("sqlite", "python")] + ([("postgresql", "wrk")] if PG_URL else [])
 
 
+def _bench(database: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """``python -m bench ARGS`` on SQLite or on PostgreSQL."""
+    env = {**os.environ}
+    if database == "sqlite":
+        args = (*args, "--sqlite")
+    else:
+        # The harness makes (and empties) its own database next to the test one.
+        env["ENDORSE_BENCH_DATABASE_URL"] = str(PG_URL).rpartition("/")[0] + "/endorse_bench"
+    return subprocess.run(
+        [sys.executable, "-m", "bench", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+
 @pytest.mark.parametrize(("database", "driver"), RUNS)
 def test_the_smoke_run_prints_every_scenario_without_errors(database: str, driver: str) -> None:
     if driver == "wrk":
         need(shutil.which("wrk") is not None, "wrk", "apt-get install wrk (make test does)")
-    args = [sys.executable, "-m", "bench", "--smoke", "--driver", driver]
-    env = {**os.environ}
-    if database == "sqlite":
-        args.append("--sqlite")
-    else:
-        # The harness makes (and empties) its own database next to the test one.
-        env["ENDORSE_BENCH_DATABASE_URL"] = str(PG_URL).rpartition("/")[0] + "/endorse_bench"
-    result = subprocess.run(
-        args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False
-    )
+    result = _bench(database, "--smoke", "--driver", driver)
     assert result.returncode == 0, result.stderr[-3000:]
     for scenario in SCENARIOS:
         line = next((x for x in result.stdout.splitlines() if x.startswith(scenario)), None)
@@ -61,15 +71,7 @@ def test_the_smoke_run_prints_every_scenario_without_errors(database: str, drive
 
 @pytest.mark.parametrize("database", ["sqlite"] + (["postgresql"] if PG_URL else []))
 def test_the_import_benchmark_imports_skips_the_duplicates_and_undoes(database: str) -> None:
-    args = [sys.executable, "-m", "bench", "--import", "--rows", "300", "--existing", "150"]
-    env = {**os.environ}
-    if database == "sqlite":
-        args.append("--sqlite")
-    else:
-        env["ENDORSE_BENCH_DATABASE_URL"] = str(PG_URL).rpartition("/")[0] + "/endorse_bench"
-    result = subprocess.run(
-        args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False
-    )
+    result = _bench(database, "--import", "--rows", "300", "--existing", "150")
     assert result.returncode == 0, result.stderr[-3000:]
     lines = result.stdout.splitlines()
     # 300 rows, 100 of them among the 150 already in: 200 new, the count 350.

@@ -18,9 +18,20 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _run_wsgi(env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    return _run_clean(["-c", "import wsgi"], env, tmp_path)
+
+
+def _flask(*args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """``flask --app wsgi ARGS`` as a newcomer types it: no ENDORSE_ or FLASK_ variable."""
+    return _run_clean(["-m", "flask", "--app", "wsgi", *args], {}, tmp_path)
+
+
+def _run_clean(
+    argv: list[str], env: dict[str, str], tmp_path: Path
+) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("ENDORSE_", "FLASK_"))}
     return subprocess.run(
-        [sys.executable, "-c", "import wsgi"],
+        [sys.executable, *argv],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -82,16 +93,7 @@ def test_debug_and_tests_use_a_clearly_fake_contact_address(
 
 @pytest.mark.system  # a development process, as `make run` starts it
 def test_the_development_server_uses_the_fake_contact_address(tmp_path: Path) -> None:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("ENDORSE_", "FLASK_"))}
-    result = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "--debug", "endorse", "config"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={**clean, "ENDORSE_INSTANCE_PATH": str(tmp_path)},
-        timeout=60,
-        check=False,
-    )
+    result = _flask("--debug", "endorse", "config", tmp_path=tmp_path)
     assert result.returncode == 0, result.stderr
     assert f"CONTACT_EMAIL = {DEMO_CONTACT_EMAIL!r}" in result.stdout.splitlines()
     assert DEMO_CONTACT_EMAIL.endswith(".invalid")
@@ -143,16 +145,7 @@ def test_bad_settings_are_named(tmp_path: Path, overrides: dict[str, object], me
 
 @pytest.mark.system  # a production command line
 def test_the_commands_list_themselves_without_a_secret_key(tmp_path: Path) -> None:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("ENDORSE_", "FLASK_"))}
-    result = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "endorse", "--help"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={**clean, "ENDORSE_INSTANCE_PATH": str(tmp_path)},
-        timeout=60,
-        check=False,
-    )
+    result = _flask("endorse", "--help", tmp_path=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "approve" in result.stdout
     assert "mail-worker" in result.stdout
