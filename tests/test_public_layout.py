@@ -13,9 +13,12 @@ from flask import Flask
 from PIL import Image
 
 from endorse import logos
+from endorse.audit import SYSTEM
+from endorse.content import lists
 from endorse.models import Category, Region, State
+from endorse.tokens import Purpose, make_token
 
-from .helpers import make_endorsement
+from .helpers import entry_of, make_endorsement, manage_token
 
 pytestmark = pytest.mark.system  # a live server and a browser
 
@@ -173,3 +176,130 @@ _PAINTED = """img => {
   const w = img.naturalWidth * scale, h = img.naturalHeight * scale;
   return {x: r.x + (r.width - w) / 2, y: r.y + (r.height - h) / 2, width: w, height: h};
 }"""
+
+
+# Every public page, at both widths, in every language: nothing scrolls sideways.
+
+LONG_NAME = "Fédérationdesservicessociauxbruxelloisetwallonsréunisenassociation"
+LONG_SITE = "https://www.a-very-long-domain-name-for-an-organisation.example/about-us/our-members"
+
+
+@pytest.fixture
+def public(site: tuple[Flask, str]) -> tuple[str, dict[str, str]]:
+    """A site as a campaign has it once filled: supporters with logos and long words, the
+    experts and testimonies with photos, one signer's own links."""
+    app, url = site
+    for number, (name, shape) in enumerate(WALL):
+        extra = {"logo": _logo(*shape)} if shape else {}
+        make_endorsement(
+            app,
+            State.APPROVED,
+            name=name,
+            contact_email=f"page{number}@org.example",
+            website=LONG_SITE,
+            statement="No child belongs in a closed centre. " * 3,
+            **extra,
+        )
+    signer = make_endorsement(
+        app,
+        State.APPROVED,
+        name=LONG_NAME,
+        contact_email="someone.with.a.rather.long.name@a-very-long-domain-name.example",
+        website=LONG_SITE,
+        statement="Wesignbecausenochildbelongsinaclosedcentreandweneverstopsayingso. " * 3,
+        logo=_logo(600, 150, "#1f4e9c"),
+    )
+    waiting = make_endorsement(
+        app, State.UNVERIFIED, name=LONG_NAME + "deliège", contact_email="waiting@org.example"
+    )
+    photo = _picture(400, 300)
+    with app.app_context():
+        for lang in LANGS:
+            expert = {
+                "name": "Prof. Dr. Anne-Catherine Vanderhaegen-Delacroix",
+                "role": "Kinderpsychiater, Universitair Ziekenhuis Antwerpen",
+                "quote": "Detentionharmschildren " * 12,
+                "link": LONG_SITE,
+            }
+            lists.add("experts", lang, expert, SYSTEM, photo)
+            lists.add("experts", lang, {**expert, "link": ""}, SYSTEM)
+            testimony = {
+                "title": "Two weeks in a closed centre with our three children",
+                "text": "We were *afraid*. " * 40,
+                "who": "Amina, mother of three",
+                "consent": "person",
+                "consent_note": "Signed form",
+            }
+            lists.add("testimonies", lang, testimony, SYSTEM, photo)
+        entry = entry_of(app, waiting)
+        confirm = make_token(Purpose.CONFIRM, waiting, entry.token_nonce)
+    return url, {"manage": manage_token(app, signer), "confirm": confirm}
+
+
+def _picture(width: int, height: int) -> bytes:
+    data = io.BytesIO()
+    Image.new("RGB", (width, height), (40, 90, 160)).save(data, "PNG")
+    return data.getvalue()
+
+
+def _public_pages(lang: str, tokens: dict[str, str]) -> dict[str, int]:
+    """Each page and the status it answers with."""
+    manage = f"/{lang}/manage/{tokens['manage']}"
+    return {
+        f"/{lang}/": 200,
+        f"/{lang}/supporters": 200,
+        f"/{lang}/supporters?q=association": 200,  # a search with results
+        f"/{lang}/supporters?q=zzz": 200,  # and one without
+        f"/{lang}/sign": 200,
+        f"/{lang}/sign/check-your-inbox": 200,
+        f"/{lang}/confirm/{tokens['confirm']}": 200,
+        f"/{lang}/confirm/not-a-token": 400,
+        f"/{lang}/confirmed": 200,
+        f"/{lang}/new-link": 200,
+        f"/{lang}/manage": 200,
+        f"/{lang}/manage/sent": 200,
+        manage: 200,
+        f"{manage}/withdraw": 200,
+        f"{manage}/erase": 200,
+        f"/{lang}/manage/erased": 200,
+        f"/{lang}/more-info": 200,  # the questions and answers
+        f"/{lang}/experts": 200,
+        f"/{lang}/testimonies": 200,
+        f"/{lang}/privacy": 200,
+        f"/{lang}/what-you-can-do": 200,  # with the embed snippet and its preview
+        f"/{lang}/no-such-page": 404,
+    }
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_public_page_scrolls_sideways(
+    browser: Any, public: tuple[str, dict[str, str]], lang: str, width: int
+) -> None:
+    url, tokens = public
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    too_wide = {}
+    for path, status in _public_pages(lang, tokens).items():
+        response = page.goto(url + path)
+        assert response is not None
+        assert response.status == status, path
+        scroll, client = _fits(page)
+        if scroll > client:
+            too_wide[path] = scroll
+    # The sign form sent back with its errors, the logo chosen kept and shown.
+    page.goto(f"{url}/{lang}/sign")
+    page.locator("#name").fill("X")
+    page.locator("#website").fill(LONG_SITE + "/" + "x" * 60)
+    page.locator("#logo").set_input_files(
+        {"name": "logo.png", "mimeType": "image/png", "buffer": _picture(600, 150)}
+    )
+    page.locator("#logo_consent").check()
+    with page.expect_navigation():
+        page.locator("main form [type=submit]").click()
+    assert page.locator(".error-summary").count() == 1
+    assert page.locator(".kept-logo img").count() == 1
+    scroll, client = _fits(page)
+    if scroll > client:
+        too_wide["/sign after an error"] = scroll
+    page.close()
+    assert too_wide == {}
