@@ -42,7 +42,12 @@ def console(site: tuple[Flask, str]) -> tuple[Flask, str, dict[str, Any]]:
             statement="We sign because no child belongs in a closed centre. " * 4,
             logo=a_logo(),
         ),
-        "published": make_endorsement(app, State.APPROVED, contact_email="p@pub.example"),
+        "published": make_endorsement(  # a name of one word, wider than a phone
+            app,
+            State.APPROVED,
+            name="Fédérationdesservicessociauxbruxelloisetwallonsréunisenassociation",
+            contact_email="p@pub.example",
+        ),
         "rejected": make_endorsement(app, State.VERIFIED, contact_email="r@rej.example"),
     }
     with app.app_context():
