@@ -175,7 +175,7 @@ def test_every_console_page_fits_the_screen(
         viewport={"width": width, "height": 900}, extra_http_headers={"Accept-Language": lang}
     )
     page = context.new_page()
-    too_wide = {}
+    too_wide, squeezed = {}, {}
     # The preview of a file with refused rows says so with its status, as well as its words.
     expected = {f"/moderate/import/{ids['import']}": 422}
     # First the pages one opens signed out (the invitation link, the sign-in), then the rest.
@@ -193,8 +193,23 @@ def test_every_console_page_fits_the_screen(
         )
         if scroll > client:
             too_wide[path] = scroll
+        narrowest = page.evaluate(_NARROWEST_CELL)
+        if narrowest is not None and narrowest[0] < 40:
+            squeezed[path] = narrowest
     context.close()
     assert too_wide == {}
+    assert squeezed == {}  # a table squeezed to fit breaks its words a letter a line
+
+
+#: The narrowest cell of the console's tables of rows that holds more than a number, with its
+#: text: a table that fits only by squeezing its columns to a few letters has not fitted.
+_NARROWEST_CELL = """() => {
+  const cells = [...document.querySelectorAll("table.results td, table.trail td")]
+    .filter(cell => cell.textContent.trim().length > 3 && cell.getClientRects().length);
+  if (!cells.length) return null;
+  const widths = cells.map(cell => [cell.getBoundingClientRect().width, cell.textContent.trim()]);
+  return widths.reduce((a, b) => (b[0] < a[0] ? b : a));
+}"""
 
 
 def test_the_logo_shows_in_the_queue_and_on_the_entry(
