@@ -20,6 +20,7 @@ from endorse.moderation.mail_previews import KINDS
 from endorse.tokens import Purpose, make_token
 
 from .helpers import PASSWORD, a_logo, make_endorsement, make_user
+from .test_public_layout import NARROWEST
 
 pytestmark = pytest.mark.system  # a live server and a browser
 
@@ -193,23 +194,12 @@ def test_every_console_page_fits_the_screen(
         )
         if scroll > client:
             too_wide[path] = scroll
-        narrowest = page.evaluate(_NARROWEST_CELL)
+        narrowest = page.evaluate(NARROWEST, "table.results td, table.trail td, dl.facts dd")
         if narrowest is not None and narrowest[0] < 40:
             squeezed[path] = narrowest
     context.close()
     assert too_wide == {}
-    assert squeezed == {}  # a table squeezed to fit breaks its words a letter a line
-
-
-#: The narrowest cell of the console's tables of rows that holds more than a number, with its
-#: text: a table that fits only by squeezing its columns to a few letters has not fitted.
-_NARROWEST_CELL = """() => {
-  const cells = [...document.querySelectorAll("table.results td, table.trail td")]
-    .filter(cell => cell.textContent.trim().length > 3 && cell.getClientRects().length);
-  if (!cells.length) return null;
-  const widths = cells.map(cell => [cell.getBoundingClientRect().width, cell.textContent.trim()]);
-  return widths.reduce((a, b) => (b[0] < a[0] ? b : a));
-}"""
+    assert squeezed == {}  # a table or a list squeezed to fit: a letter a line
 
 
 def test_the_logo_shows_in_the_queue_and_on_the_entry(

@@ -278,7 +278,7 @@ def test_no_public_page_scrolls_sideways(
 ) -> None:
     url, tokens = public
     page = browser.new_page(viewport={"width": width, "height": 900})
-    too_wide = {}
+    too_wide, squeezed = {}, {}
     for path, status in _public_pages(lang, tokens).items():
         response = page.goto(url + path)
         assert response is not None
@@ -286,6 +286,9 @@ def test_no_public_page_scrolls_sideways(
         scroll, client = _fits(page)
         if scroll > client:
             too_wide[path] = scroll
+        narrowest = page.evaluate(NARROWEST, "dl.facts dd, main table td")
+        if narrowest is not None and narrowest[0] < 80:
+            squeezed[path] = narrowest
     # The sign form sent back with its errors, the logo chosen kept and shown.
     page.goto(f"{url}/{lang}/sign")
     page.locator("#name").fill("X")
@@ -303,3 +306,15 @@ def test_no_public_page_scrolls_sideways(
         too_wide["/sign after an error"] = scroll
     page.close()
     assert too_wide == {}
+    assert squeezed == {}  # nor fits by giving a value a few letters a line
+
+
+#: The narrowest of the elements ``selector`` finds that hold more than a number, with its
+#: text: a value squeezed beside its name, or a column squeezed to fit, has not fitted.
+NARROWEST = """selector => {
+  const found = [...document.querySelectorAll(selector)]
+    .filter(e => e.textContent.trim().length > 3 && e.getClientRects().length);
+  if (!found.length) return null;
+  const widths = found.map(e => [e.getBoundingClientRect().width, e.textContent.trim()]);
+  return widths.reduce((a, b) => (b[0] < a[0] ? b : a));
+}"""
