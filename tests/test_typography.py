@@ -12,6 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from endorse import audit, operations
+from endorse.content import lists
 from endorse.models import Category, Region, State
 from endorse.moderation.mail_previews import KINDS
 
@@ -214,3 +215,27 @@ def test_french_mails_keep_french_spacing(admin: FlaskClient, kind: str) -> None
         response = _in_french(admin).get(path)
         assert response.status_code == 200, path
         assert _faults(_text(response.get_data(as_text=True))) == [], path
+
+
+def test_french_content_editors_keep_french_spacing(app: Flask, admin: FlaskClient) -> None:
+    """An item's editor is headed "list: item", and a refused brand image names its image."""
+    _in_french(admin)
+    with app.app_context():
+        key = lists.items("faq", "fr")[0]["key"]
+    editor = admin.get(f"/moderate/content/lists/faq/fr/{key}")
+    assert editor.status_code == 200
+    text = _text(editor.get_data(as_text=True))
+    assert "Questions et réponses\u00a0: " in text
+    assert _faults(text) == []
+    refused = admin.post(
+        "/moderate/content/brand/favicon",
+        data={
+            "csrf_token": csrf_token(admin, "/moderate/content"),
+            "file": (io.BytesIO(b"GIF89a not really"), "x.gif"),
+        },
+    )
+    assert refused.status_code == 400
+    text = _text(refused.get_data(as_text=True))
+    # (The page behind it lists the English and Dutch pages' titles: only the message counts.)
+    assert "Favicon\u00a0: " in text
+    assert "Favicon: " not in text

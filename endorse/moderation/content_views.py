@@ -19,6 +19,7 @@ from ..i18n import LANGUAGE_NAMES
 from . import bp
 from .auth import admin_required
 from .content_forms import FORMS, ActionForm, BrandForm, ItemForm, image_error
+from .display import labelled
 from .forms import DossierForm, PageForm
 
 LIST_TITLES = {
@@ -204,7 +205,7 @@ def _item_page(
         "moderation/content_edit.html",
         form=form,
         language=LANGUAGE_NAMES[language],
-        heading=f"{LIST_TITLES[name]}: {heading}",
+        heading=labelled(str(LIST_TITLES[name]), heading),
         preview=None,
         photo=item.get("photo") if item else None,
         multipart=form.has_photo,
@@ -289,12 +290,12 @@ def upload_brand(kind: str) -> ResponseReturnValue:
         try:
             brand.upload(kind, form.image(), _me())
         except logos.BadImage as error:
-            flash(f"{BRAND_TITLES[kind][0]}: {image_error(error)}", "error")
+            flash(labelled(str(BRAND_TITLES[kind][0]), image_error(error)), "error")
             return _index(DossierForm(formdata=None), 400, form)
         flash(_("The new image is online."), "success")
         return redirect(url_for("moderation.content_index") + "#brand-title")
     for message in form.file.errors:
-        flash(f"{BRAND_TITLES[kind][0]}: {message}", "error")
+        flash(labelled(str(BRAND_TITLES[kind][0]), str(message)), "error")
     return _index(DossierForm(formdata=None), 400, form)
 
 
