@@ -14,6 +14,7 @@ from endorse.audit import SYSTEM
 from endorse.content import lists
 from endorse.models import State
 
+from .conftest import need
 from .helpers import PASSWORD, make_endorsement, make_user
 
 pytestmark = pytest.mark.system  # a browser and axe-core
@@ -64,6 +65,7 @@ def populated(site: tuple[Flask, str]) -> tuple[Flask, str]:
 
 
 def _violations(page: Any) -> list[dict[str, Any]]:
+    need(AXE.exists(), "axe-core", "npm ci (make test does)")
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         "rules => axe.run(document, {runOnly: {type: 'tag', values: rules}})", RULES
