@@ -234,3 +234,31 @@ def test_times_show_utc_on_hover_and_the_console_has_no_public_footer(
     assert page.locator("table.trail tbody tr").count() == 5
     assert "Awaiting review → Rejected" in page.locator("table.trail").inner_text()
     page.close()
+
+
+@pytest.mark.parametrize("path", ["/moderate/endorsements", "/moderate/audit"])
+def test_the_search_fields_are_one_size_in_a_grid(
+    browser: Any, console: tuple[Flask, str, dict[str, Any]], path: str
+) -> None:
+    """At 1280 px the filters stand in one row of equal fields; on a phone one a line."""
+    _app, url, _ids = console
+    for width in (1280, 390):
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        _sign_in(page, url)
+        page.goto(url + path)
+        boxes = page.locator("form.filters .field :is(input, select)").evaluate_all(
+            "els => els.map(e => { const r = e.getBoundingClientRect();"
+            " return [r.x, r.y, r.width, r.height]; })"
+        )
+        assert len(boxes) >= 5  # noqa: PLR2004
+        widths = {round(b[2]) for b in boxes}
+        heights = {round(b[3]) for b in boxes}
+        assert len(widths) == 1, boxes
+        assert len(heights) == 1, boxes
+        tops = sorted({round(b[1]) for b in boxes})
+        if width == 1280:
+            assert len(tops) == 1, boxes  # one row
+        else:
+            assert len(tops) == len(boxes)  # one a line
+            assert {round(b[0]) for b in boxes} == {round(boxes[0][0])}
+        page.close()
