@@ -131,18 +131,6 @@ def sign(submission: Submission) -> None:
 
 def _create(submission: Submission, normalized: str) -> OutboxMessage | None:
     entry = _new_entry(submission, normalized)
-    if submission.logo is not None:
-        logo = submission.logo
-        db.session.add(
-            Logo(
-                endorsement_id=entry.id,
-                content_type=logo.content_type,
-                content=logo.content,
-                width=logo.width,
-                height=logo.height,
-                sha256=logo.sha256,
-            )
-        )
     # A new entry has had no mail yet: nothing to cap, nothing to count.
     mail = enqueue(
         submission.contact_email,
@@ -186,6 +174,8 @@ def _new_entry(submission: Submission, normalized: str) -> Endorsement:
     )
     db.session.add(entry)
     db.session.flush()
+    if submission.logo is not None:  # given with the consent the form asks for
+        _store_logo(entry, submission.logo)
     return entry
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import io
+import re
 from typing import Any
 
 import pytest
 from flask import Flask
+from PIL import Image
 from sqlalchemy import delete, select, update
 
+from endorse.cli import demo
 from endorse.database import write_transaction
 from endorse.extensions import db
 from endorse.models import (
@@ -287,6 +291,24 @@ def test_demo_loads_supporters_once_and_prints_a_working_login(app: Flask, runne
         user = db.session.scalars(select(User).where(User.email == email)).one()
         assert user.check_password(new_password)
     assert app.test_client().get("/api/v1/count").get_json()["organisations"] == count
+
+
+def test_the_demo_wall_shows_logos_and_letters(app: Flask, runner: Any) -> None:
+    """Every third demo supporter gave a logo, square or wide, served like an uploaded one."""
+    assert runner.invoke(args=["endorse", "demo"]).exit_code == 0
+    client = app.test_client()
+    page = client.get("/en/supporters").get_data(as_text=True)
+    shown = re.findall(r'src="(/logos/\d+\.webp)', page)
+    assert len(shown) == len(demo.SUPPORTERS[:: demo.LOGO_EVERY])
+    shapes = set()
+    for path in shown:
+        response = client.get(path)
+        assert response.status_code == 200
+        assert response.headers["Content-Type"] == "image/webp"
+        width, height = Image.open(io.BytesIO(response.data)).size
+        shapes.add(width > height)
+    assert shapes == {True, False}  # wide and square ones
+    assert page.count('class="monogram"') == len(demo.SUPPORTERS) - len(shown)  # the others
 
 
 def test_list_prints_every_hint_the_console_shows(app: Flask, runner: Any) -> None:

@@ -3,13 +3,15 @@ moderator login."""
 
 from __future__ import annotations
 
+import io
 import secrets
 
 import click
 from flask.cli import with_appcontext
+from PIL import Image, ImageDraw, ImageFont
 from sqlalchemy import func, select
 
-from .. import operations
+from .. import logos, operations
 from ..audit import SYSTEM
 from ..extensions import db
 from ..models import Category, Endorsement, Region, Role
@@ -58,6 +60,32 @@ SUPPORTERS: list[tuple[str, Category, str, Region, str]] = [
 ]
 
 
+#: Every third supporter gave a logo, as on the campaign's old site: the wall shows both kinds.
+LOGO_EVERY = 3
+_LOGO_COLOURS = ["#1f5f8b", "#2e7d32", "#6a1b9a", "#ef6c00", "#00838f", "#37474f"]
+
+
+def demo_logo(name: str, index: int) -> logos.ProcessedLogo:
+    """A made-up logo: the organisation's initials on a coloured shape, some square, some
+    wide (as real logos come), put through the same processing as an uploaded one."""
+    wide = index % 2 == 1
+    size = (480, 240) if wide else (320, 320)
+    canvas = Image.new("RGB", size, "white")
+    draw = ImageDraw.Draw(canvas)
+    colour = _LOGO_COLOURS[(index // LOGO_EVERY) % len(_LOGO_COLOURS)]
+    if wide:
+        draw.rounded_rectangle((8, 8, size[0] - 8, size[1] - 8), radius=36, fill=colour)
+    else:
+        draw.ellipse((8, 8, size[0] - 8, size[1] - 8), fill=colour)
+    words = [w for w in name.replace("'", " ").split() if w[:1].isupper()] or [name]
+    initials = "".join(w[0] for w in words[:3])
+    font = ImageFont.load_default(size=120 if len(initials) < 3 else 96)
+    draw.text((size[0] / 2, size[1] / 2), initials, fill="white", font=font, anchor="mm")
+    out = io.BytesIO()
+    canvas.save(out, format="PNG")
+    return logos.process(out.getvalue())
+
+
 def load_supporters() -> int:
     """Add the demo supporters to an empty database; returns how many were added."""
     if db.session.scalar(select(func.count()).select_from(Endorsement)):
@@ -72,6 +100,7 @@ def load_supporters() -> int:
             contact_email=f"contact{index + 1}@demo.example.org",
             language=language,
             consent_publish=True,
+            logo=demo_logo(name, index) if index % LOGO_EVERY == 0 else None,
         )
         operations.add_published(submission, SYSTEM, "demo content")
     return len(SUPPORTERS)
