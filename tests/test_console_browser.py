@@ -194,8 +194,11 @@ def test_every_console_page_fits_the_screen(
         )
         if scroll > client:
             too_wide[path] = scroll
-        narrowest = page.evaluate(NARROWEST, "table.results td, table.trail td, dl.facts dd")
-        if narrowest is not None and narrowest[0] < 40:
+        narrowest = page.evaluate(
+            NARROWEST, "table.results td, table.results th[scope=row], table.trail td, dl.facts dd"
+        )
+        # On a phone a row is a card: a cell less than a fifth of its width is squeezed.
+        if narrowest is not None and narrowest[0] < (80 if width == 390 else 40):  # noqa: PLR2004
             squeezed[path] = narrowest
     context.close()
     assert too_wide == {}
