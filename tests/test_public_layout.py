@@ -5,6 +5,7 @@ sideways scrolling. Measured with Playwright in Debian's headless Chromium."""
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from itertools import combinations
 from typing import Any
 
@@ -48,21 +49,32 @@ WALL = [
 @pytest.fixture
 def wall(site: tuple[Flask, str]) -> str:
     app, url = site
+    _build_wall(
+        app,
+        "wall",
+        lambda number: {
+            "category": list(Category)[number % len(Category)],
+            "region": list(Region)[number % len(Region)],
+            "city": "Sint-Joost-ten-Node" if number % 2 else "Namur",
+            "website": "https://www.a-very-long-domain-name-for-an-organisation.example/about-us",
+            "statement": "No child belongs in a closed centre. " * (number % 3),
+        },
+    )
+    return url
+
+
+def _build_wall(app: Flask, prefix: str, fields: Callable[[int], dict[str, Any]]) -> None:
+    """The ``WALL`` supporters, published, each with its logo and ``fields(number)``."""
     for number, (name, shape) in enumerate(WALL):
         extra = {"logo": _logo(*shape)} if shape else {}
         make_endorsement(
             app,
             State.APPROVED,
             name=name,
-            contact_email=f"wall{number}@org.example",
-            category=list(Category)[number % len(Category)],
-            region=list(Region)[number % len(Region)],
-            city="Sint-Joost-ten-Node" if number % 2 else "Namur",
-            website="https://www.a-very-long-domain-name-for-an-organisation.example/about-us",
-            statement="No child belongs in a closed centre. " * (number % 3),
+            contact_email=f"{prefix}{number}@org.example",
+            **fields(number),
             **extra,
         )
-    return url
 
 
 def _fits(page: Any) -> tuple[int, int]:
@@ -189,17 +201,14 @@ def public(site: tuple[Flask, str]) -> tuple[str, dict[str, str]]:
     """A site as a campaign has it once filled: supporters with logos and long words, the
     experts and testimonies with photos, one signer's own links."""
     app, url = site
-    for number, (name, shape) in enumerate(WALL):
-        extra = {"logo": _logo(*shape)} if shape else {}
-        make_endorsement(
-            app,
-            State.APPROVED,
-            name=name,
-            contact_email=f"page{number}@org.example",
-            website=LONG_SITE,
-            statement="No child belongs in a closed centre. " * 3,
-            **extra,
-        )
+    _build_wall(
+        app,
+        "page",
+        lambda _number: {
+            "website": LONG_SITE,
+            "statement": "No child belongs in a closed centre. " * 3,
+        },
+    )
     signer = make_endorsement(
         app,
         State.APPROVED,
