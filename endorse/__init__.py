@@ -21,8 +21,8 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     if not (ROOT / "templates").is_dir():
         raise ConfigError(
             f"no templates at {ROOT / 'templates'}: endorse runs from its source checkout "
-            "(templates, static files and migrations live there), e.g. "
-            "cd /srv/endorse && pip install . && gunicorn wsgi:app"
+            "(templates, static files and migrations live there): install it editable, "
+            "e.g. cd /srv/endorse && pip install -e . && gunicorn wsgi:app"
         )
     app = Flask(
         __name__,

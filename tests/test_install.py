@@ -102,3 +102,81 @@ def test_a_wheel_run_outside_its_checkout_refuses_to_start_in_one_line(tmp_path:
     reason = started.stderr.strip().splitlines()[-1]
     assert "endorse runs from its source checkout" in reason
     assert "gunicorn wsgi:app" in reason
+
+
+def _venv_with_our_dependencies(where: Path) -> Path:
+    """A fresh venv that sees the test venv's packages (through a .pth file, no download) but
+    not its editable endorse; returns its python."""
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(where)], check=True)
+    python = where / "bin" / "python"
+    site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    ours = next(p for p in sys.path if p.endswith("site-packages") and Path(p).is_dir())
+    Path(site, "dependencies.pth").write_text(ours + "\n")
+    return python
+
+
+@pytest.mark.system  # installs the checkout twice into fresh venvs and runs its commands
+@pytest.mark.parametrize("editable", [True, False], ids=["pip install -e .", "pip install ."])
+def test_the_flask_commands_run_from_a_production_install(tmp_path: Path, editable: bool) -> None:
+    """README's production steps: install the checkout, then `flask --app wsgi db upgrade` and
+    `flask --app wsgi endorse config` run as the `flask` script does (not `python -m`, whose
+    working directory would hide a copy of the package in the venv)."""
+    checkout = tmp_path / "srv-endorse"
+    shutil.copytree(  # the working tree as it is, as a deployment checks it out
+        ROOT,
+        checkout,
+        ignore=shutil.ignore_patterns(
+            ".git", ".venv", "node_modules", "instance", "mutants", "build", "__pycache__"
+        ),
+    )
+    python = _venv_with_our_dependencies(tmp_path / "venv")
+    install = ["-e", str(checkout)] if editable else [str(checkout)]
+    subprocess.run(
+        [
+            str(python),
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
+            *install,
+        ],
+        check=True,
+        capture_output=True,
+        cwd=tmp_path,
+    )
+    flask = Path(sys.executable).parent / "flask"  # the script: its own folder first on the path
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("ENDORSE_", "FLASK_"))}
+    env = {
+        **clean,
+        "ENDORSE_SECRET_KEY": "a-production-secret-key-long-enough",
+        "ENDORSE_CONTACT_EMAIL": "contact@campaign.example",
+        "ENDORSE_INSTANCE_PATH": str(tmp_path / "instance"),
+    }
+    results = [
+        subprocess.run(
+            [str(python), str(flask), "--app", "wsgi", *command],
+            cwd=checkout,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        for command in (["db", "upgrade"], ["endorse", "config"])
+    ]
+    if editable:
+        for result in results:
+            assert result.returncode == 0, result.stderr[-2000:]
+        assert "CONTACT_EMAIL = 'contact@campaign.example'" in results[1].stdout
+    else:  # the copy in the venv has no templates: one line says how to install instead
+        for result in results:
+            assert result.returncode != 0
+            assert "pip install -e ." in result.stderr.strip().splitlines()[-1]
