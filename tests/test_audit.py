@@ -376,7 +376,10 @@ def test_an_export_filter_naming_a_signer_is_erased_with_the_signer(
             if event.erased_at is not None
         ]
         [first_export] = db.session.scalars(
-            select(AuditEvent.id).where(AuditEvent.action == "export").limit(1)
+            select(AuditEvent.id)
+            .where(AuditEvent.action == "export")
+            .order_by(AuditEvent.id)
+            .limit(1)
         )
         assert first_export in erased
         assert db.session.get_one(Endorsement, other_id).contact_email == "other@example.net"

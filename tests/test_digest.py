@@ -49,7 +49,9 @@ def _run(app: Flask) -> str:
 def _digests(app: Flask) -> list[OutboxMessage]:
     with app.app_context():
         rows = db.session.scalars(
-            select(OutboxMessage).where(OutboxMessage.kind == MailKind.DIGEST)
+            select(OutboxMessage)
+            .where(OutboxMessage.kind == MailKind.DIGEST)
+            .order_by(OutboxMessage.id)
         ).all()
         db.session.expunge_all()
         return list(rows)

@@ -392,7 +392,9 @@ def _state(app: Flask) -> list[tuple[Any, ...]]:
                 User.id, User.password_hash, User.token_nonce, User.session_version, User.active
             ).order_by(User.id)
         ).all()
-        counts = db.session.execute(select(PublicTally)).scalars().all()
+        counts = db.session.scalars(
+            select(PublicTally).order_by(PublicTally.facet, PublicTally.key)
+        ).all()
         return [
             *map(tuple, entries),
             *map(tuple, users),

@@ -63,13 +63,15 @@ def send_due() -> list[int]:
         return []
     day = now.date()
     due = db.session.scalars(
-        select(User.id).where(
+        select(User.id)
+        .where(
             User.active.is_(True),
             User.digest.is_(True),
             ~select(DigestSent.user_id)
             .where(DigestSent.user_id == User.id, DigestSent.day == day)
             .exists(),
         )
+        .order_by(User.id)
     ).all()
     return [message_id for user_id in due if (message_id := _send_one(user_id, day, what))]
 
