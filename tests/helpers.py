@@ -9,7 +9,7 @@ import re
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import Any
@@ -27,6 +27,7 @@ from endorse.tokens import Purpose, make_token
 CSRF = re.compile(r'name="csrf_token"[^>]*?value="([^"]+)"')
 LINK = re.compile(r"http://endorse\.test/(en|fr|nl)/confirm/[\w.-]+")
 ERRORS = re.compile(r'<p class="error" id="[\w-]+">([^<]+)</p>')
+IMPORT_HEADER = "name;category;city;region;contact_email;language;signed_on"
 
 
 def eventually(read: Callable[[], Any], expected: Any, timeout: float = 15.0) -> Any:
@@ -164,6 +165,11 @@ VALID_SIGNATURE = {
     "contact_role": "Director",
     "consent_publish": "y",
 }
+
+
+def excel_csv(rows: Iterable[str]) -> bytes:
+    """An import file as Excel writes it in Belgium: a byte order mark, semicolons, CRLF."""
+    return ("\ufeff" + "\r\n".join([IMPORT_HEADER, *rows]) + "\r\n").encode()
 
 
 def csrf_token(client: FlaskClient, url: str) -> str:

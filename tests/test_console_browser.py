@@ -19,7 +19,7 @@ from endorse.models import RejectReason, State, User
 from endorse.moderation.mail_previews import KINDS
 from endorse.tokens import Purpose, make_token
 
-from .helpers import PASSWORD, a_logo, make_endorsement, make_user
+from .helpers import PASSWORD, a_logo, excel_csv, make_endorsement, make_user
 from .test_public_layout import NARROWEST
 
 pytestmark = pytest.mark.system  # a live server and a browser
@@ -100,7 +100,7 @@ _LIST_ITEMS: dict[str, dict[str, str]] = {
 def _csv(rows: int, broken: bool = False) -> bytes:
     """A file as Excel writes it in Belgium; ``broken``: rows the import refuses, with long
     values, so the preview shows its error report beside a long table."""
-    lines = ["name;category;city;region;contact_email;language;signed_on"]
+    lines: list[str] = []
     for number in range(1, rows + 1):
         lines.append(
             f"Fédération des associations de parents de l'enseignement officiel {number};"
@@ -114,7 +114,7 @@ def _csv(rows: int, broken: bool = False) -> bytes:
             "not-an-address-at-all-but-a-very-long-word-without-any-space;fr;32/13/2024"
         )
         lines.append(";;;;;;")
-    return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode()
+    return excel_csv(lines)
 
 
 def _picture(width: int, height: int) -> bytes:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from .helpers import PASSWORD, make_user
+from .helpers import PASSWORD, excel_csv, make_user
 
 pytestmark = pytest.mark.system  # a browser
 
@@ -16,15 +16,13 @@ KINDS = ("ONG ou association", "Vakbond", "NGO or association", "health", "Jeugd
 
 
 def _excel_file(rows: int) -> bytes:
-    """A file as Excel writes it in Belgium: a byte order mark, semicolons, CRLF."""
-    lines = ["name;category;city;region;contact_email;language;signed_on"]
-    for number in range(1, rows + 1):
-        lines.append(
-            f"Organisation {number:02d};{KINDS[number % len(KINDS)]};Ville {number};"
-            f"{REGIONS[number % len(REGIONS)]};contact{number}@org.example;"
-            f"{('fr', 'nl', 'en')[number % 3]};{number:02d}/03/2024"
-        )
-    return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode()
+    """Rows in every spelling of kinds and regions the import accepts."""
+    return excel_csv(
+        f"Organisation {number:02d};{KINDS[number % len(KINDS)]};Ville {number};"
+        f"{REGIONS[number % len(REGIONS)]};contact{number}@org.example;"
+        f"{('fr', 'nl', 'en')[number % 3]};{number:02d}/03/2024"
+        for number in range(1, rows + 1)
+    )
 
 
 def test_an_admin_imports_thirty_organisations_with_the_preview(
